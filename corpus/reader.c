@@ -1,0 +1,444 @@
+#include "reader.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "base/buf.h"
+
+/* A row as libcsv hands it over: cells in order, with the line the row started on. */
+typedef struct raw_row {
+    char **cells;
+    size_t n_cells;
+    size_t line;
+    size_t bytes;
+    bool too_big;
+    size_t nul_cell;        /* 1-based index of a cell holding a NUL byte, 0 if none */
+} raw_row;
+
+struct kt_reader {
+    FILE *fp;
+    bool owns_fp;
+    char *path;
+    struct csv_parser parser;
+    raw_row current;        /* being assembled by the callbacks */
+    raw_row *done;          /* completed rows not yet handed out (a FIFO) */
+    size_t n_done, done_head, done_cap;
+    size_t line;            /* the line the parser is reading now (1-based) */
+    size_t row_start_line;  /* the line the current row started on */
+    bool at_eof;
+    bool broken;            /* a quoting error: nothing more can be read reliably */
+    bool cell_alloc_failed;
+    char block[64 * 1024];
+    size_t block_len, block_pos;
+    bool first_block;
+    /* header */
+    size_t n_columns;
+    int *column_of;         /* for each header cell: a kt_column, or KT_COL_COUNT + i for extra i */
+    char **extra_names;
+    size_t n_extra;
+};
+
+static void raw_row_free(raw_row *row)
+{
+    for (size_t i = 0; i < row->n_cells; i++)
+        free(row->cells[i]);
+    free(row->cells);
+    memset(row, 0, sizeof *row);
+}
+
+/* libcsv calls this for each cell. The cell is copied even when it is too big to keep, so the
+ * count of cells stays right; an oversized row keeps only its count. */
+static void on_cell(void *bytes, size_t len, void *ctx)
+{
+    kt_reader *r = ctx;
+    raw_row *row = &r->current;
+    if (row->n_cells == 0 && row->cells == NULL)
+        row->line = r->row_start_line;
+    row->bytes += len;
+    if (len && memchr(bytes, '\0', len) && !row->nul_cell)
+        row->nul_cell = row->n_cells + 1;
+    if (row->bytes > KT_READER_MAX_ROW_BYTES)
+        row->too_big = true;
+    char **grown = realloc(row->cells, (row->n_cells + 1) * sizeof *grown);
+    if (!grown) {
+        r->cell_alloc_failed = true;
+        return;
+    }
+    row->cells = grown;
+    char *copy = NULL;
+    if (!row->too_big) {
+        copy = malloc(len + 1);
+        if (!copy) {
+            r->cell_alloc_failed = true;
+            return;
+        }
+        if (len)
+            memcpy(copy, bytes, len);
+        copy[len] = '\0';
+    }
+    row->cells[row->n_cells++] = copy;
+}
+
+static void on_row_end(int terminator, void *ctx)
+{
+    (void)terminator;
+    kt_reader *r = ctx;
+    if (r->n_done == r->done_cap) {
+        /* compact first: rows already handed out leave room at the front */
+        if (r->done_head > 0) {
+            memmove(r->done, r->done + r->done_head, (r->n_done - r->done_head) * sizeof *r->done);
+            r->n_done -= r->done_head;
+            r->done_head = 0;
+        }
+        if (r->n_done == r->done_cap) {
+            size_t cap = r->done_cap ? r->done_cap * 2 : 4;
+            raw_row *grown = realloc(r->done, cap * sizeof *grown);
+            if (!grown) {
+                r->cell_alloc_failed = true;
+                raw_row_free(&r->current);
+                return;
+            }
+            r->done = grown;
+            r->done_cap = cap;
+        }
+    }
+    if (r->current.n_cells == 0)
+        r->current.line = r->row_start_line;
+    r->done[r->n_done++] = r->current;
+    memset(&r->current, 0, sizeof r->current);
+}
+
+/* Unquoted cells keep their spaces: kyotei transcribes the source faithfully. */
+static int no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static bool has_pending_row(const kt_reader *r)
+{
+    return r->done_head < r->n_done;
+}
+
+/* Feeds the parser until at least one row is complete or the file ends. Input goes in pieces that
+ * end at newlines, so that the line counter is exact when a row starts. */
+static kt_status fill(kt_reader *r, kt_error *err)
+{
+    while (!has_pending_row(r) && !r->at_eof && !r->broken) {
+        if (r->block_pos == r->block_len) {
+            r->block_len = fread(r->block, 1, sizeof r->block, r->fp);
+            r->block_pos = 0;
+            if (r->block_len == 0) {
+                if (ferror(r->fp))
+                    return kt_error_set(err, KT_ERR_IO, "%s:%zu: read error: %s", r->path, r->line,
+                                        strerror(errno));
+                r->at_eof = true;
+                if (csv_fini(&r->parser, on_cell, on_row_end, r) != 0) {
+                    r->broken = true;
+                    return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: unterminated quoted field", r->path,
+                                        r->row_start_line);
+                }
+                break;
+            }
+            if (r->first_block) {
+                r->first_block = false;
+                if (r->block_len >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0)
+                    r->block_pos = 3;
+            }
+        }
+        const char *start = r->block + r->block_pos;
+        size_t avail = r->block_len - r->block_pos;
+        const char *nl = memchr(start, '\n', avail);
+        size_t piece = nl ? (size_t)(nl - start) + 1 : avail;
+        size_t rows_before = r->n_done;
+        size_t used = csv_parse(&r->parser, start, piece, on_cell, on_row_end, r);
+        r->block_pos += piece;
+        if (r->cell_alloc_failed)
+            return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, r->line);
+        if (used != piece) {
+            r->broken = true;
+            return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: malformed quoting (%s)", r->path, r->line,
+                                csv_strerror(csv_error(&r->parser)));
+        }
+        if (nl) {
+            r->line++;
+            /* The next row starts on the next line if a row ended in this piece, or if the parser is
+             * between rows (a blank line). libcsv's public struct says so with pstate 0
+             * (ROW_NOT_BEGUN); a quoted first cell spanning lines keeps it non-zero. */
+            if (r->n_done != rows_before || (r->current.n_cells == 0 && r->parser.pstate == 0))
+                r->row_start_line = r->line;
+        }
+    }
+    return KT_OK;
+}
+
+static bool take_row(kt_reader *r, raw_row *out)
+{
+    if (!has_pending_row(r))
+        return false;
+    *out = r->done[r->done_head++];
+    if (r->done_head == r->n_done)
+        r->done_head = r->n_done = 0;
+    return true;
+}
+
+size_t kt_text_invalid_at(const char *s, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + pos, (utf8proc_ssize_t)(len - pos), &cp);
+        if (n <= 0)
+            return pos;
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F)
+            return pos;
+        pos += (size_t)n;
+    }
+    return (size_t)-1;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool kt_signed_date_valid(const char *s, int *year)
+{
+    size_t len = strlen(s);
+    *year = 0;
+    if (len == 0)
+        return true;
+    if (!(len == 4 || len == 7 || len == 10) || !all_digits(s, 4))
+        return false;
+    int y = atoi(s);
+    if (y < 1800 || y > 2999)
+        return false;
+    if (len >= 7) {
+        if (s[4] != '-' || !all_digits(s + 5, 2))
+            return false;
+        int m = (s[5] - '0') * 10 + (s[6] - '0');
+        if (m < 1 || m > 12)
+            return false;
+        if (len == 10) {
+            if (s[7] != '-' || !all_digits(s + 8, 2))
+                return false;
+            static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            int d = (s[8] - '0') * 10 + (s[9] - '0');
+            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            int max = (m == 2 && !leap) ? 28 : days[m - 1];
+            if (d < 1 || d > max)
+                return false;
+        }
+    }
+    *year = y;
+    return true;
+}
+
+static bool url_valid(const char *s)
+{
+    if (*s == '\0')
+        return true;
+    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p == 0x7F)
+            return false;
+    return true;
+}
+
+static kt_status read_header(kt_reader *r, kt_error *err)
+{
+    kt_status st = fill(r, err);
+    if (st != KT_OK)
+        return st;
+    raw_row row;
+    if (!take_row(r, &row))
+        return kt_error_set(err, KT_ERR_INPUT, "%s:1: empty file: expected a header row (%s, …)", r->path,
+                            kt_column_name(KT_COL_ID));
+    st = KT_OK;
+    r->column_of = calloc(row.n_cells ? row.n_cells : 1, sizeof *r->column_of);
+    r->extra_names = calloc(row.n_cells ? row.n_cells : 1, sizeof *r->extra_names);
+    if (!r->column_of || !r->extra_names) {
+        raw_row_free(&row);
+        return kt_error_set(err, KT_ERR_NOMEM, "%s:1: out of memory", r->path);
+    }
+    r->n_columns = row.n_cells;
+    bool seen[KT_COL_COUNT] = {false};
+    for (size_t i = 0; i < row.n_cells && st == KT_OK; i++) {
+        const char *name = row.cells[i] ? row.cells[i] : "";
+        if (kt_text_invalid_at(name, strlen(name)) != (size_t)-1) {
+            st = kt_error_set(err, KT_ERR_ENCODING, "%s:1: column %zu of the header is not valid UTF-8 text",
+                              r->path, i + 1);
+            break;
+        }
+        kt_column c = kt_column_from_name(name);
+        if (c == KT_COL_COUNT) {
+            if (*name == '\0') {
+                st = kt_error_set(err, KT_ERR_INPUT, "%s:1: column %zu of the header has no name", r->path, i + 1);
+                break;
+            }
+            for (size_t k = 0; k < r->n_extra; k++)
+                if (strcmp(r->extra_names[k], name) == 0)
+                    st = kt_error_set(err, KT_ERR_INPUT, "%s:1: column '%s' appears twice in the header", r->path,
+                                      name);
+            r->column_of[i] = KT_COL_COUNT + (int)r->n_extra;
+            r->extra_names[r->n_extra++] = row.cells[i];
+            row.cells[i] = NULL;
+        } else {
+            if (seen[c])
+                st = kt_error_set(err, KT_ERR_INPUT, "%s:1: column '%s' appears twice in the header", r->path, name);
+            seen[c] = true;
+            r->column_of[i] = c;
+        }
+    }
+    for (int c = 0; c < KT_COL_COUNT && st == KT_OK; c++)
+        if (kt_column_required(c) && !seen[c])
+            st = kt_error_set(err, KT_ERR_INPUT, "%s:1: the header has no '%s' column", r->path,
+                              kt_column_name(c));
+    raw_row_free(&row);
+    return st;
+}
+
+kt_status kt_reader_open(const char *path, kt_reader **out, kt_error *err)
+{
+    *out = NULL;
+    kt_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return kt_error_set(err, KT_ERR_NOMEM, "%s: out of memory", path);
+    r->path = strdup(strcmp(path, "-") == 0 ? "(standard input)" : path);
+    if (!r->path) {
+        free(r);
+        return kt_error_set(err, KT_ERR_NOMEM, "%s: out of memory", path);
+    }
+    if (strcmp(path, "-") == 0) {
+        r->fp = stdin;
+    } else {
+        r->fp = fopen(path, "rb");
+        r->owns_fp = true;
+        if (!r->fp) {
+            kt_status st = kt_error_set(err, KT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+            free(r->path);
+            free(r);
+            return st;
+        }
+    }
+    if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        kt_reader_close(r);
+        return kt_error_set(err, KT_ERR_NOMEM, "%s: out of memory", path);
+    }
+    csv_set_space_func(&r->parser, no_space);
+    r->line = 1;
+    r->row_start_line = 1;
+    r->first_block = true;
+    kt_status st = read_header(r, err);
+    if (st != KT_OK) {
+        kt_reader_close(r);
+        return st;
+    }
+    *out = r;
+    return KT_OK;
+}
+
+static kt_status row_to_agreement(kt_reader *r, raw_row *row, kt_agreement *a, kt_error *err)
+{
+    if (row->too_big)
+        return kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: row larger than %u bytes", r->path, row->line,
+                            KT_READER_MAX_ROW_BYTES);
+    if (row->n_cells != r->n_columns)
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: expected %zu columns, found %zu", r->path, row->line,
+                            r->n_columns, row->n_cells);
+    for (size_t i = 0; i < row->n_cells; i++) {
+        const char *cell = row->cells[i];
+        size_t bad = row->nul_cell == i + 1 ? strlen(cell) : kt_text_invalid_at(cell, strlen(cell));
+        if (bad != (size_t)-1) {
+            const char *name = r->column_of[i] < KT_COL_COUNT ? kt_column_name(r->column_of[i])
+                                                              : r->extra_names[r->column_of[i] - KT_COL_COUNT];
+            return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: column '%s' is not valid UTF-8 text (byte %zu)",
+                                r->path, row->line, name, bad + 1);
+        }
+    }
+    a->extra = r->n_extra ? calloc(r->n_extra, sizeof *a->extra) : NULL;
+    if (r->n_extra && !a->extra)
+        return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, row->line);
+    for (size_t i = 0; i < row->n_cells; i++) {
+        int c = r->column_of[i];
+        if (c < KT_COL_COUNT) {
+            a->col[c] = row->cells[i];
+        } else {
+            kt_extra_column *x = &a->extra[c - KT_COL_COUNT];
+            x->name = strdup(r->extra_names[c - KT_COL_COUNT]);
+            x->value = row->cells[i];
+            if (!x->name)
+                return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, row->line);
+        }
+        row->cells[i] = NULL;
+    }
+    a->n_extra = r->n_extra;
+    for (int c = 0; c < KT_COL_COUNT; c++) {
+        if (!a->col[c] && !(a->col[c] = strdup("")))
+            return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, row->line);
+        if (kt_column_required(c) && a->col[c][0] == '\0')
+            return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: missing %s", r->path, row->line, kt_column_name(c));
+    }
+    int year;
+    if (!kt_signed_date_valid(a->col[KT_COL_SIGNED], &year))
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: signed must be YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'",
+                            r->path, row->line, a->col[KT_COL_SIGNED]);
+    if (!url_valid(a->col[KT_COL_URL]))
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: url must be an http:// or https:// address without spaces",
+                            r->path, row->line);
+    return KT_OK;
+}
+
+kt_status kt_reader_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
+{
+    kt_agreement_clear(a);
+    *has_row = false;
+    kt_status st = fill(r, err);
+    if (st != KT_OK) {
+        *has_row = true;
+        return st;
+    }
+    raw_row row;
+    if (!take_row(r, &row))
+        return KT_OK;
+    *has_row = true;
+    a->file = r->path;
+    a->line = row.line;
+    st = row_to_agreement(r, &row, a, err);
+    raw_row_free(&row);
+    if (st != KT_OK)
+        kt_agreement_clear(a);
+    return st;
+}
+
+const char *kt_reader_path(const kt_reader *r)
+{
+    return r->path;
+}
+
+void kt_reader_close(kt_reader *r)
+{
+    if (!r)
+        return;
+    csv_free(&r->parser);
+    raw_row_free(&r->current);
+    for (size_t i = r->done_head; i < r->n_done; i++)
+        raw_row_free(&r->done[i]);
+    free(r->done);
+    if (r->owns_fp && r->fp)
+        fclose(r->fp);
+    for (size_t i = 0; i < r->n_extra; i++)
+        free(r->extra_names[i]);
+    free(r->extra_names);
+    free(r->column_of);
+    free(r->path);
+    free(r);
+}

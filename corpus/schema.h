@@ -1,0 +1,59 @@
+/* kyotei — how an agreement maps onto the index. Written down once; the indexer writes by it and
+ * the searcher reads by it, so the two cannot drift apart.
+ *
+ * Terms
+ *   free text   the content words (dict/tokenizer.h) of title, description, partner, municipality
+ *               and the 分野 cell, unprefixed and with positions. Each text field gets its own
+ *               position range (KT_POSITION_GAP apart) so that a phrase never spans two fields.
+ *   S…          the title's words again, for `title:` searches and a ranking boost.
+ *   Q<id>       the agreement's id: unique, for replacing and deleting one agreement.
+ *   XC<country> XF<field> XP<prefecture> XM<municipality> Y<year>
+ *               boolean filter terms with the canonical values (no weight, exact match).
+ * Values
+ *   KT_SLOT_SIGNED       the signing date as a sortable number YYYYMMDD (missing parts are 0)
+ *   KT_SLOT_COUNTRY      the canonical country, for facet counts
+ *   KT_SLOT_FIELDS       the canonical fields joined with KT_FACET_SEP, for facet counts: one value
+ *                        per document lets a single count spy (which also runs on remote shards)
+ *                        count combinations, which the searcher then splits and sums exactly
+ *   KT_SLOT_PREFECTURE, KT_SLOT_MUNICIPALITY   for facet counts and pivots
+ *   KT_SLOT_ID           the id, for stable ordering
+ * Stored data
+ *   a JSON object holding every column of the row as read ("id", "municipality", … "url"),
+ *   "fields_canonical": [..] and "country_canonical", and "extra": {name: value} for unknown columns.
+ */
+#ifndef KT_CORPUS_SCHEMA_H
+#define KT_CORPUS_SCHEMA_H
+
+#define KT_PREFIX_TITLE "S"
+#define KT_PREFIX_ID "Q"
+#define KT_PREFIX_COUNTRY "XC"
+#define KT_PREFIX_FIELD "XF"
+#define KT_PREFIX_PREFECTURE "XP"
+#define KT_PREFIX_MUNICIPALITY "XM"
+#define KT_PREFIX_YEAR "Y"
+
+enum {
+    KT_SLOT_SIGNED = 0,
+    KT_SLOT_COUNTRY = 1,
+    KT_SLOT_FIELDS = 2,
+    KT_SLOT_PREFECTURE = 3,
+    KT_SLOT_MUNICIPALITY = 4,
+    KT_SLOT_ID = 5
+};
+
+#define KT_FACET_SEP '\x1f'
+#define KT_POSITION_GAP 100
+/* Title words count this many times over: a word in the title says more about an agreement
+ * than the same word in its description. */
+#define KT_TITLE_WDF 2
+
+/* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
+#define KT_META_SCHEMA_KEY "kyotei.schema"
+#define KT_META_SCHEMA_VERSION "1"
+
+/* JSON keys of the stored record beyond the column names. */
+#define KT_DATA_FIELDS_CANONICAL "fields_canonical"
+#define KT_DATA_COUNTRY_CANONICAL "country_canonical"
+#define KT_DATA_EXTRA "extra"
+
+#endif
