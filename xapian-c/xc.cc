@@ -1,0 +1,842 @@
+// xapian-c — the C face of libxapian; see xc.h for the contract.
+//
+// Every extern "C" entry point runs its body inside XC_TRY ... XC_CATCH(err): no exception, from
+// Xapian, from the standard library or from anywhere else, may unwind into C code, which has no
+// idea what to do with it. Functions that cannot report a status (sizes, describe, free) catch
+// everything themselves and fall back to a harmless value.
+
+#include "xapian-c/xc.h"
+
+#include <xapian.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct xc_db {
+    Xapian::Database db;
+};
+
+struct xc_wdb {
+    Xapian::WritableDatabase db;
+    // Xapian 1.4 cannot tell whether a transaction is open; close needs to know, to cancel it
+    // rather than commit.
+    bool in_transaction = false;
+};
+
+struct xc_doc {
+    Xapian::Document doc;
+};
+
+struct xc_query {
+    Xapian::Query q;
+};
+
+namespace {
+
+struct facet {
+    std::vector<std::string> values;
+    std::vector<uint32_t> counts;
+};
+
+}  // namespace
+
+struct xc_mset {
+    // The MSet reads documents through its Enquire, so both stay here for xc_mset_document.
+    Xapian::Enquire enquire;
+    Xapian::MSet mset;
+    std::vector<Xapian::docid> docids;
+    std::vector<double> weights;
+    uint32_t estimated = 0, lower_bound = 0, upper_bound = 0;
+    std::vector<facet> facets;
+
+    explicit xc_mset(const Xapian::Database &db) : enquire(db) {}
+};
+
+namespace {
+
+// Drops a trailing UTF-8 sequence that truncation cut in two, so messages stay valid text.
+void trim_incomplete_utf8(char *s) {
+    size_t len = std::strlen(s);
+    size_t start = len;
+    while (start > 0 && (static_cast<unsigned char>(s[start - 1]) & 0xC0) == 0x80) start--;
+    if (start == 0) return;
+    unsigned char lead = static_cast<unsigned char>(s[start - 1]);
+    size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (start - 1) < need) s[start - 1] = '\0';
+}
+
+xc_status fail(xc_error *err, xc_status status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+xc_status fail(xc_error *err, xc_status status, const char *fmt, ...) {
+    if (err) {
+        err->status = status;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = std::vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+        if (n < 0) err->message[0] = '\0';
+        else if (static_cast<size_t>(n) >= sizeof err->message) trim_incomplete_utf8(err->message);
+    }
+    return status;
+}
+
+xc_status fail_xapian(xc_error *err, xc_status status, const Xapian::Error &e) {
+    // get_error_string() builds its text lazily and so may itself throw; the message must not.
+    const char *why = nullptr;
+    try {
+        why = e.get_error_string();
+    } catch (...) {
+    }
+    return fail(err, status, "%s: %s%s%s%s", e.get_type(), e.get_msg().c_str(), why ? " (" : "", why ? why : "",
+                why ? ")" : "");
+}
+
+// Maps the exception being handled to a status and message. Xapian::Error has no virtual
+// functions, so its class can only be told by catching: the handlers go from the most derived
+// class to the least, as several of these derive from one another.
+xc_status fail_current(xc_error *err) {
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return fail_xapian(err, XC_ERR_MODIFIED, e);
+    } catch (const Xapian::DatabaseLockError &e) {
+        return fail_xapian(err, XC_ERR_LOCKED, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return fail_xapian(err, XC_ERR_CORRUPT, e);
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return fail_xapian(err, XC_ERR_NOT_FOUND, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {  // also DatabaseVersionError
+        return fail_xapian(err, XC_ERR_OPENING, e);
+    } catch (const Xapian::DatabaseCreateError &e) {
+        return fail_xapian(err, XC_ERR_OPENING, e);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return fail_xapian(err, XC_ERR_NOT_FOUND, e);
+    } catch (const Xapian::NetworkError &e) {  // also NetworkTimeoutError
+        return fail_xapian(err, XC_ERR_NETWORK, e);
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return fail_xapian(err, XC_ERR_INVALID, e);
+    } catch (const Xapian::InvalidOperationError &e) {
+        return fail_xapian(err, XC_ERR_INVALID, e);
+    } catch (const Xapian::Error &e) {
+        return fail_xapian(err, XC_ERR_XAPIAN, e);
+    } catch (const std::bad_alloc &) {
+        return fail(err, XC_ERR_NOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        return fail(err, XC_ERR_XAPIAN, "unexpected exception: %s", e.what());
+    } catch (...) {
+        return fail(err, XC_ERR_XAPIAN, "unexpected exception");
+    }
+}
+
+xc_status fail_invalid(xc_error *err, const char *func, const char *what) {
+    return fail(err, XC_ERR_INVALID, "%s: %s", func, what);
+}
+
+xc_status check_term(const char *term, const char *func, xc_error *err) {
+    if (!term) return fail_invalid(err, func, "term is NULL");
+    size_t len = std::strlen(term);
+    if (len == 0) return fail_invalid(err, func, "term is empty");
+    if (len > XC_TERM_MAX)
+        return fail(err, XC_ERR_INVALID, "%s: term of %zu bytes is longer than the %d bytes Xapian can store",
+                    func, len, XC_TERM_MAX);
+    return XC_OK;
+}
+
+// Hands back a malloc'd, NUL-terminated copy, as the C side frees with free().
+xc_status copy_out(const std::string &s, char **out, size_t *len, xc_error *err) {
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p) return fail(err, XC_ERR_NOMEM, "out of memory copying %zu bytes", s.size());
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    *out = p;
+    if (len) *len = s.size();
+    return XC_OK;
+}
+
+template <typename T>
+xc_status hand_out(std::unique_ptr<T> &made, T **out) {
+    *out = made.release();
+    return XC_OK;
+}
+
+}  // namespace
+
+#define XC_TRY try
+#define XC_CATCH(err)              \
+    catch (...) {                  \
+        return fail_current(err);  \
+    }
+
+// Argument checks come before XC_TRY: they cannot throw, and their message names the broken
+// precondition ("xc_search: expected q != NULL").
+#define XC_REQUIRE(cond, err)                                           \
+    do {                                                                \
+        if (!(cond)) return fail_invalid((err), __func__, "expected " #cond); \
+    } while (0)
+
+extern "C" {
+
+const char *xc_status_name(xc_status st) {
+    switch (st) {
+        case XC_OK: return "ok";
+        case XC_ERR_NOMEM: return "out of memory";
+        case XC_ERR_INVALID: return "invalid argument";
+        case XC_ERR_NOT_FOUND: return "not found";
+        case XC_ERR_OPENING: return "cannot open database";
+        case XC_ERR_LOCKED: return "database locked";
+        case XC_ERR_MODIFIED: return "database modified";
+        case XC_ERR_CORRUPT: return "database corrupt";
+        case XC_ERR_NETWORK: return "network error";
+        case XC_ERR_XAPIAN: return "xapian error";
+    }
+    return "unknown status";
+}
+
+/* --- read-only databases --- */
+
+xc_status xc_db_open(const char *path, xc_db **out, xc_error *err) {
+    XC_REQUIRE(path != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        std::unique_ptr<xc_db> db(new xc_db{Xapian::Database(path)});
+        return hand_out(db, out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_open_empty(xc_db **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        std::unique_ptr<xc_db> db(new xc_db{});
+        return hand_out(db, out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_add_shard(xc_db *db, const char *path, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(path != NULL, err);
+    XC_TRY {
+        db->db.add_database(Xapian::Database(path));
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned timeout_ms,
+                           unsigned connect_timeout_ms, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(host != NULL && *host != '\0', err);
+    XC_REQUIRE(port > 0 && port <= 65535, err);
+    XC_TRY {
+#if XAPIAN_AT_LEAST(1, 5, 0)
+        // 1.5 takes seconds as a double; 1.4 takes milliseconds.
+        Xapian::Database remote =
+            Xapian::Remote::open(host, port, timeout_ms / 1000.0, connect_timeout_ms / 1000.0);
+#else
+        Xapian::Database remote = Xapian::Remote::open(host, port, timeout_ms, connect_timeout_ms);
+#endif
+        db->db.add_database(remote);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_reopen(xc_db *db, bool *changed, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_TRY {
+        bool c = db->db.reopen();
+        if (changed) *changed = c;
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_doc_count(xc_db *db, uint32_t *out, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        *out = db->db.get_doccount();
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_term_freq(xc_db *db, const char *term, uint32_t *out, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    XC_TRY {
+        *out = db->db.get_termfreq(term);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_get_metadata(xc_db *db, const char *key, char **value, size_t *len, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(key != NULL && *key != '\0', err);
+    XC_REQUIRE(value != NULL, err);
+    XC_TRY {
+        return copy_out(db->db.get_metadata(key), value, len, err);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_get_document(xc_db *db, uint32_t docid, xc_doc **out, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_REQUIRE(docid != 0, err);
+    XC_TRY {
+        std::unique_ptr<xc_doc> d(new xc_doc{db->db.get_document(docid)});
+        return hand_out(d, out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_db_each_term(xc_db *db, const char *prefix,
+                          bool (*fn)(const char *term, size_t len, uint32_t termfreq, void *ctx), void *ctx,
+                          xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(fn != NULL, err);
+    XC_TRY {
+        const std::string p = prefix ? prefix : "";
+        for (Xapian::TermIterator it = db->db.allterms_begin(p); it != db->db.allterms_end(p); ++it) {
+            const std::string &term = *it;
+            if (!fn(term.data(), term.size(), it.get_termfreq(), ctx)) break;
+        }
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+void xc_db_close(xc_db *db) {
+    // Xapian's destructors do not throw; delete cannot either.
+    delete db;
+}
+
+/* --- writable databases --- */
+
+xc_status xc_wdb_open(const char *path, int mode, xc_wdb **out, xc_error *err) {
+    XC_REQUIRE(path != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    int action;
+    switch (mode) {
+        case XC_WDB_CREATE_OR_OPEN: action = Xapian::DB_CREATE_OR_OPEN; break;
+        case XC_WDB_CREATE_OR_OVERWRITE: action = Xapian::DB_CREATE_OR_OVERWRITE; break;
+        case XC_WDB_OPEN: action = Xapian::DB_OPEN; break;
+        default: return fail(err, XC_ERR_INVALID, "%s: unknown mode %d", __func__, mode);
+    }
+    XC_TRY {
+        std::unique_ptr<xc_wdb> w(new xc_wdb{Xapian::WritableDatabase(path, action)});
+        return hand_out(w, out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_add(xc_wdb *w, const xc_doc *doc, uint32_t *docid, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(doc != NULL, err);
+    XC_TRY {
+        Xapian::docid id = w->db.add_document(doc->doc);
+        if (docid) *docid = id;
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_replace(xc_wdb *w, const char *unique_term, const xc_doc *doc, uint32_t *docid, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(doc != NULL, err);
+    if (xc_status st = check_term(unique_term, __func__, err)) return st;
+    XC_TRY {
+        Xapian::docid id = w->db.replace_document(unique_term, doc->doc);
+        if (docid) *docid = id;
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_delete(xc_wdb *w, const char *unique_term, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    if (xc_status st = check_term(unique_term, __func__, err)) return st;
+    XC_TRY {
+        w->db.delete_document(unique_term);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_set_metadata(xc_wdb *w, const char *key, const char *value, size_t len, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(key != NULL && *key != '\0', err);
+    XC_REQUIRE(value != NULL || len == 0, err);
+    XC_TRY {
+        w->db.set_metadata(key, len ? std::string(value, len) : std::string());
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_begin(xc_wdb *w, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_TRY {
+        w->db.begin_transaction(true);
+        w->in_transaction = true;
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+// Xapian ends the transaction even when committing or cancelling it fails, so the flag is
+// cleared before the call in both.
+xc_status xc_wdb_commit_transaction(xc_wdb *w, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_TRY {
+        w->in_transaction = false;
+        w->db.commit_transaction();
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_cancel_transaction(xc_wdb *w, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_TRY {
+        w->in_transaction = false;
+        w->db.cancel_transaction();
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_commit(xc_wdb *w, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_TRY {
+        w->db.commit();
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_doc_count(xc_wdb *w, uint32_t *out, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        *out = w->db.get_doccount();
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_wdb_close(xc_wdb *w, xc_error *err) {
+    if (!w) return XC_OK;
+    std::unique_ptr<xc_wdb> owned(w);
+    // The commit (or cancel) is done here rather than left to close(), so that its failure can be
+    // reported; close() then only releases the lock.
+    xc_status st = XC_OK;
+    try {
+        if (owned->in_transaction) {
+            owned->in_transaction = false;
+            owned->db.cancel_transaction();
+        } else {
+            owned->db.commit();
+        }
+    } catch (...) {
+        st = fail_current(err);
+    }
+    try {
+        owned->db.close();
+    } catch (...) {
+        xc_error ignored;
+        xc_status close_st = fail_current(st == XC_OK ? err : &ignored);
+        if (st == XC_OK) st = close_st;
+    }
+    return st;
+}
+
+/* --- documents --- */
+
+xc_status xc_doc_new(xc_doc **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        std::unique_ptr<xc_doc> d(new xc_doc{});
+        return hand_out(d, out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_add_posting(xc_doc *d, const char *term, uint32_t pos, uint32_t wdf_inc, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    XC_TRY {
+        d->doc.add_posting(term, pos, wdf_inc);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_add_term(xc_doc *d, const char *term, uint32_t wdf_inc, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    XC_TRY {
+        d->doc.add_term(term, wdf_inc);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_add_boolean_term(xc_doc *d, const char *term, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    XC_TRY {
+        d->doc.add_boolean_term(term);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_set_value(xc_doc *d, unsigned slot, const char *bytes, size_t len, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    XC_REQUIRE(bytes != NULL || len == 0, err);
+    XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
+    XC_TRY {
+        if (len) d->doc.add_value(slot, std::string(bytes, len));
+        else d->doc.remove_value(slot);
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_set_data(xc_doc *d, const char *bytes, size_t len, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    XC_REQUIRE(bytes != NULL || len == 0, err);
+    XC_TRY {
+        d->doc.set_data(len ? std::string(bytes, len) : std::string());
+        return XC_OK;
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_get_data(const xc_doc *d, char **out, size_t *len, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        return copy_out(d->doc.get_data(), out, len, err);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_doc_get_value(const xc_doc *d, unsigned slot, char **out, size_t *len, xc_error *err) {
+    XC_REQUIRE(d != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
+    XC_TRY {
+        return copy_out(d->doc.get_value(slot), out, len, err);
+    }
+    XC_CATCH(err)
+}
+
+void xc_doc_free(xc_doc *d) {
+    delete d;
+}
+
+size_t xc_sortable_serialise(double value, char *buf) {
+    if (!buf) return 0;
+    try {
+        const std::string s = Xapian::sortable_serialise(value);
+        std::memcpy(buf, s.data(), s.size());
+        return s.size();
+    } catch (...) {
+        return 0;
+    }
+}
+
+double xc_sortable_unserialise(const char *bytes, size_t len) {
+    if (!bytes) return 0.0;
+    try {
+        return Xapian::sortable_unserialise(std::string(bytes, len));
+    } catch (...) {
+        return 0.0;
+    }
+}
+
+/* --- queries --- */
+
+namespace {
+
+xc_status new_query(Xapian::Query &&q, xc_query **out) {
+    std::unique_ptr<xc_query> made(new xc_query{std::move(q)});
+    return hand_out(made, out);
+}
+
+}  // namespace
+
+xc_status xc_query_term(const char *term, uint32_t wqf, uint32_t pos, xc_query **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    XC_TRY {
+        return new_query(Xapian::Query(term, wqf ? wqf : 1, pos), out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_query_match_all(xc_query **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        return new_query(Xapian::Query(Xapian::Query::MatchAll), out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_query_match_nothing(xc_query **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_TRY {
+        return new_query(Xapian::Query(Xapian::Query::MatchNothing), out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_query_combine(xc_query_op op, xc_query *const *subs, size_t n, uint32_t window, xc_query **out,
+                           xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_REQUIRE(subs != NULL || n == 0, err);
+    Xapian::Query::op xop;
+    switch (op) {
+        case XC_OP_AND: xop = Xapian::Query::OP_AND; break;
+        case XC_OP_OR: xop = Xapian::Query::OP_OR; break;
+        case XC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+        case XC_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+        case XC_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+        case XC_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+        case XC_OP_NEAR: xop = Xapian::Query::OP_NEAR; break;
+        case XC_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+        case XC_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
+        case XC_OP_MAX: xop = Xapian::Query::OP_MAX; break;
+        default: return fail(err, XC_ERR_INVALID, "%s: unknown operator %d", __func__, static_cast<int>(op));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!subs[i]) return fail(err, XC_ERR_INVALID, "%s: subquery %zu is NULL", __func__, i);
+    XC_TRY {
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++) qs.push_back(subs[i]->q);
+        const bool windowed = op == XC_OP_PHRASE || op == XC_OP_NEAR;
+        return new_query(Xapian::Query(xop, qs.begin(), qs.end(), windowed ? window : 0), out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_query_value_range(unsigned slot, const char *lo, size_t lo_len, const char *hi, size_t hi_len,
+                               xc_query **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
+    XC_TRY {
+        if (lo && hi)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, std::string(lo, lo_len),
+                                           std::string(hi, hi_len)),
+                             out);
+        if (hi) return new_query(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, std::string(hi, hi_len)), out);
+        // lo alone, or no bound at all: every value is >= "", and an unset value never matches.
+        return new_query(
+            Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo ? std::string(lo, lo_len) : std::string()), out);
+    }
+    XC_CATCH(err)
+}
+
+xc_status xc_query_scale(const xc_query *q, double factor, xc_query **out, xc_error *err) {
+    XC_REQUIRE(q != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    if (!std::isfinite(factor) || factor < 0)
+        return fail(err, XC_ERR_INVALID, "%s: factor %g is not a finite number >= 0", __func__, factor);
+    XC_TRY {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+    }
+    XC_CATCH(err)
+}
+
+bool xc_query_is_empty(const xc_query *q) {
+    return !q || q->q.empty();
+}
+
+char *xc_query_describe(const xc_query *q) {
+    if (!q) return nullptr;
+    try {
+        char *s = nullptr;
+        if (copy_out(q->q.get_description(), &s, nullptr, nullptr) != XC_OK) return nullptr;
+        return s;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void xc_query_free(xc_query *q) {
+    delete q;
+}
+
+/* --- searching --- */
+
+void xc_search_opts_init(xc_search_opts *o) {
+    if (!o) return;
+    *o = xc_search_opts{};
+    o->offset = 0;
+    o->limit = 10;
+    o->sort_slot = -1;
+    o->docid_tiebreak_ascending = true;
+}
+
+namespace {
+
+void set_weighting(Xapian::Enquire &enquire, const xc_search_opts &o) {
+    if (o.bool_weight) {
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+    } else if (o.bm25_k1 == 0 && o.bm25_k2 == 0 && o.bm25_k3 == 0 && o.bm25_b == 0 && o.bm25_min_normlen == 0) {
+        enquire.set_weighting_scheme(Xapian::BM25Weight());
+    } else {
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(o.bm25_k1, o.bm25_k2, o.bm25_k3, o.bm25_b, o.bm25_min_normlen));
+    }
+}
+
+// Copies what a spy counted, so the counts outlive the spy and the C side gets plain arrays.
+facet copy_facet(const Xapian::ValueCountMatchSpy &spy) {
+    facet f;
+    for (Xapian::TermIterator it = spy.values_begin(); it != spy.values_end(); ++it) {
+        f.values.push_back(*it);
+        f.counts.push_back(it.get_termfreq());
+    }
+    return f;
+}
+
+}  // namespace
+
+xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc_mset **out, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(q != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    xc_search_opts defaults;
+    xc_search_opts_init(&defaults);
+    const xc_search_opts &o = opts ? *opts : defaults;
+    XC_REQUIRE(o.sort_slot >= -1, err);
+    XC_REQUIRE(o.facet_slots != NULL || o.n_facet_slots == 0, err);
+    XC_TRY {
+        // Declared before the mset that holds the Enquire, so they outlive it.
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::unique_ptr<xc_mset> m(new xc_mset(db->db));
+        Xapian::Enquire &enquire = m->enquire;
+        enquire.set_query(q->q);
+        set_weighting(enquire, o);
+        enquire.set_docid_order(o.docid_tiebreak_ascending ? Xapian::Enquire::ASCENDING
+                                                           : Xapian::Enquire::DESCENDING);
+        if (o.sort_slot >= 0)
+            enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot), o.sort_descending);
+        for (size_t k = 0; k < o.n_facet_slots; k++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
+            enquire.add_matchspy(spies.back().get());
+        }
+
+        m->mset = enquire.get_mset(o.offset, o.limit, o.check_at_least);
+
+        m->docids.reserve(m->mset.size());
+        m->weights.reserve(m->mset.size());
+        for (Xapian::MSetIterator it = m->mset.begin(); it != m->mset.end(); ++it) {
+            m->docids.push_back(*it);
+            m->weights.push_back(it.get_weight());
+        }
+        m->estimated = m->mset.get_matches_estimated();
+        m->lower_bound = m->mset.get_matches_lower_bound();
+        m->upper_bound = m->mset.get_matches_upper_bound();
+        m->facets.reserve(spies.size());
+        for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
+        enquire.clear_matchspies();
+        return hand_out(m, out);
+    }
+    XC_CATCH(err)
+}
+
+uint32_t xc_mset_size(const xc_mset *m) {
+    return m ? static_cast<uint32_t>(m->docids.size()) : 0;
+}
+
+uint32_t xc_mset_matches_estimated(const xc_mset *m) {
+    return m ? m->estimated : 0;
+}
+
+uint32_t xc_mset_matches_lower_bound(const xc_mset *m) {
+    return m ? m->lower_bound : 0;
+}
+
+uint32_t xc_mset_matches_upper_bound(const xc_mset *m) {
+    return m ? m->upper_bound : 0;
+}
+
+namespace {
+
+xc_status check_index(const xc_mset *m, uint32_t i, const char *func, xc_error *err) {
+    if (!m) return fail_invalid(err, func, "mset is NULL");
+    if (i >= m->docids.size())
+        return fail(err, XC_ERR_INVALID, "%s: index %u out of range (page has %zu results)", func, i,
+                    m->docids.size());
+    return XC_OK;
+}
+
+}  // namespace
+
+xc_status xc_mset_docid(const xc_mset *m, uint32_t i, uint32_t *docid, xc_error *err) {
+    XC_REQUIRE(docid != NULL, err);
+    if (xc_status st = check_index(m, i, __func__, err)) return st;
+    *docid = m->docids[i];
+    return XC_OK;
+}
+
+xc_status xc_mset_weight(const xc_mset *m, uint32_t i, double *weight, xc_error *err) {
+    XC_REQUIRE(weight != NULL, err);
+    if (xc_status st = check_index(m, i, __func__, err)) return st;
+    *weight = m->weights[i];
+    return XC_OK;
+}
+
+xc_status xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, xc_error *err) {
+    XC_REQUIRE(out != NULL, err);
+    if (xc_status st = check_index(m, i, __func__, err)) return st;
+    XC_TRY {
+        std::unique_ptr<xc_doc> d(new xc_doc{m->mset[i].get_document()});
+        return hand_out(d, out);
+    }
+    XC_CATCH(err)
+}
+
+size_t xc_mset_facet_size(const xc_mset *m, size_t k) {
+    if (!m || k >= m->facets.size()) return 0;
+    return m->facets[k].values.size();
+}
+
+xc_status xc_mset_facet_get(const xc_mset *m, size_t k, size_t i, const char **value, size_t *len, uint32_t *count,
+                            xc_error *err) {
+    XC_REQUIRE(m != NULL, err);
+    XC_REQUIRE(value != NULL, err);
+    XC_REQUIRE(count != NULL, err);
+    if (k >= m->facets.size())
+        return fail(err, XC_ERR_INVALID, "%s: facet %zu out of range (%zu facets)", __func__, k, m->facets.size());
+    const facet &f = m->facets[k];
+    if (i >= f.values.size())
+        return fail(err, XC_ERR_INVALID, "%s: value %zu out of range (facet %zu has %zu values)", __func__, i, k,
+                    f.values.size());
+    *value = f.values[i].c_str();
+    if (len) *len = f.values[i].size();
+    *count = f.counts[i];
+    return XC_OK;
+}
+
+void xc_mset_free(xc_mset *m) {
+    delete m;
+}
+
+}  // extern "C"
