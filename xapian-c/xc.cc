@@ -21,6 +21,8 @@
 
 struct xc_db {
     Xapian::Database db;
+    // Xapian refuses to search a Database without shards; xc_search answers that itself.
+    size_t shards = 0;
 };
 
 struct xc_wdb {
@@ -49,14 +51,13 @@ struct facet {
 
 struct xc_mset {
     // The MSet reads documents through its Enquire, so both stay here for xc_mset_document.
-    Xapian::Enquire enquire;
+    // No Enquire for a database without shards: the MSet is then empty.
+    std::unique_ptr<Xapian::Enquire> enquire;
     Xapian::MSet mset;
     std::vector<Xapian::docid> docids;
     std::vector<double> weights;
     uint32_t estimated = 0, lower_bound = 0, upper_bound = 0;
     std::vector<facet> facets;
-
-    explicit xc_mset(const Xapian::Database &db) : enquire(db) {}
 };
 
 namespace {
@@ -205,7 +206,7 @@ xc_status xc_db_open(const char *path, xc_db **out, xc_error *err) {
     XC_REQUIRE(path != NULL, err);
     XC_REQUIRE(out != NULL, err);
     XC_TRY {
-        std::unique_ptr<xc_db> db(new xc_db{Xapian::Database(path)});
+        std::unique_ptr<xc_db> db(new xc_db{Xapian::Database(path), 1});
         return hand_out(db, out);
     }
     XC_CATCH(err)
@@ -225,6 +226,7 @@ xc_status xc_db_add_shard(xc_db *db, const char *path, xc_error *err) {
     XC_REQUIRE(path != NULL, err);
     XC_TRY {
         db->db.add_database(Xapian::Database(path));
+        db->shards++;
         return XC_OK;
     }
     XC_CATCH(err)
@@ -244,6 +246,7 @@ xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned 
         Xapian::Database remote = Xapian::Remote::open(host, port, timeout_ms, connect_timeout_ms);
 #endif
         db->db.add_database(remote);
+        db->shards++;
         return XC_OK;
     }
     XC_CATCH(err)
@@ -726,11 +729,19 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
     const xc_search_opts &o = opts ? *opts : defaults;
     XC_REQUIRE(o.sort_slot >= -1, err);
     XC_REQUIRE(o.facet_slots != NULL || o.n_facet_slots == 0, err);
+    // Xapian would quietly clamp parameters out of range (negative to 0, b to [0, 1]).
+    XC_REQUIRE(o.bm25_k1 >= 0 && o.bm25_k2 >= 0 && o.bm25_k3 >= 0, err);
+    XC_REQUIRE(o.bm25_b >= 0 && o.bm25_b <= 1 && o.bm25_min_normlen >= 0, err);
     XC_TRY {
         // Declared before the mset that holds the Enquire, so they outlive it.
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-        std::unique_ptr<xc_mset> m(new xc_mset(db->db));
-        Xapian::Enquire &enquire = m->enquire;
+        std::unique_ptr<xc_mset> m(new xc_mset);
+        if (db->shards == 0) {
+            m->facets.resize(o.n_facet_slots);
+            return hand_out(m, out);
+        }
+        m->enquire.reset(new Xapian::Enquire(db->db));
+        Xapian::Enquire &enquire = *m->enquire;
         enquire.set_query(q->q);
         set_weighting(enquire, o);
         enquire.set_docid_order(o.docid_tiebreak_ascending ? Xapian::Enquire::ASCENDING

@@ -1,0 +1,640 @@
+/* Searching: every query operator, value ranges, sorting, BM25 order, weighting options, facet
+ * counts over the whole match set, and several shards searched as one. */
+#include "tests/xapian-c/xct.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SLOT_YEAR = 0, SLOT_COUNTRY = 1, SLOT_KIND = 2 };
+
+struct sample {
+    const char *data, *words, *country, *kind;
+    double year;
+};
+
+/* Six small documents; words are indexed with positions, the country both as a boolean term
+ * ("XC" + code) and as a value, like a facet. */
+static const struct sample samples[] = {
+    {"d1", "sister city agreement tokyo paris", "fr", "sister", 1958},
+    {"d2", "friendship agreement osaka chicago", "us", "friendship", 1973},
+    {"d3", "sister city agreement kyoto boston", "us", "sister", 1959},
+    {"d4", "city sister agreement nagoya", "us", "sister", 1985},
+    {"d5", "economic agreement sapporo munich", "de", "economic", 1972},
+    {"d6", "agreement tokyo agreement beijing", "cn", "friendship", 1979},
+};
+enum { N_SAMPLES = sizeof samples / sizeof samples[0] };
+
+/* Writes the samples whose index is in which (terminated by -1) to a new database at path. */
+static void build(const char *path, const int *which) {
+    xc_error err;
+    xc_wdb *w = NULL;
+    XCT_OK(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &err), &err);
+    for (const int *i = which; *i >= 0; i++) {
+        const struct sample *s = &samples[*i];
+        char country_term[16];
+        snprintf(country_term, sizeof country_term, "XC%s", s->country);
+        xc_doc *d = xct_doc(s->data, s->words, (const char *const[]){country_term, NULL});
+        xct_set_number(d, SLOT_YEAR, s->year);
+        XCT_OK(xc_doc_set_value(d, SLOT_COUNTRY, s->country, strlen(s->country), &err), &err);
+        XCT_OK(xc_doc_set_value(d, SLOT_KIND, s->kind, strlen(s->kind), &err), &err);
+        xct_add(w, d);
+        xc_doc_free(d);
+    }
+    XCT_OK(xc_wdb_close(w, &err), &err);
+}
+
+static const int ALL[] = {0, 1, 2, 3, 4, 5, -1};
+
+static xc_db *open_all(void **state, char **path_out) {
+    char *path = xct_path(((xct_state *)*state)->dir, "all");
+    build(path, ALL);
+    xc_db *db = xct_open(path);
+    if (path_out) *path_out = path;
+    else free(path);
+    return db;
+}
+
+/* The data of every result of the page, joined by spaces ("d1 d3"), for compact assertions. */
+static char *page(const xc_mset *m) {
+    static char buf[256];
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < xc_mset_size(m); i++) {
+        char *data = xct_result_data(m, i);
+        if (i) strcat(buf, " ");
+        strcat(buf, data);
+        free(data);
+    }
+    return buf;
+}
+
+/* Runs q with default options (by relevance) and returns the sorted list of matching data. */
+static char *match_set(xc_db *db, xc_query *q) {
+    static char buf[256];
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 100;
+    xc_mset *m = xct_search(db, q, &o);
+    char *names[N_SAMPLES] = {0};
+    uint32_t n = xc_mset_size(m);
+    assert_true(n <= N_SAMPLES);
+    for (uint32_t i = 0; i < n; i++) names[i] = xct_result_data(m, i);
+    /* insertion sort: at most six names */
+    for (uint32_t i = 1; i < n; i++)
+        for (uint32_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) strcat(buf, " ");
+        strcat(buf, names[i]);
+        free(names[i]);
+    }
+    xc_mset_free(m);
+    xc_query_free(q);
+    return buf;
+}
+
+static void test_phrase_and_near(void **state) {
+    xc_db *db = open_all(state, NULL);
+    const char *sister_city[] = {"sister", "city"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_PHRASE, 0, 2, sister_city)), "d1 d3");
+    /* AND ignores positions: d4 has both words, in the other order. */
+    assert_string_equal(match_set(db, xct_terms(XC_OP_AND, 0, 2, sister_city)), "d1 d3 d4");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_NEAR, 2, 2, sister_city)), "d1 d3 d4");
+    /* sister (1) and agreement (3) are two positions apart in d1 and d3, adjacent in d4. */
+    const char *sister_agreement[] = {"sister", "agreement"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_NEAR, 2, 2, sister_agreement)), "d4");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_NEAR, 3, 2, sister_agreement)), "d1 d3 d4");
+    /* PHRASE keeps the order: "city sister agreement" matches, "agreement ... sister" would not. */
+    assert_string_equal(match_set(db, xct_terms(XC_OP_PHRASE, 3, 2, sister_agreement)), "d1 d3 d4");
+    const char *agreement_sister[] = {"agreement", "sister"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_PHRASE, 3, 2, agreement_sister)), "");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_NEAR, 3, 2, agreement_sister)), "d1 d3 d4");
+    const char *three[] = {"sister", "city", "agreement"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_PHRASE, 0, 3, three)), "d1 d3");
+    xc_db_close(db);
+}
+
+static void test_boolean_operators(void **state) {
+    xc_db *db = open_all(state, NULL);
+    const char *tokyo_osaka[] = {"tokyo", "osaka"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_OR, 0, 2, tokyo_osaka)), "d1 d2 d6");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_SYNONYM, 0, 2, tokyo_osaka)), "d1 d2 d6");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_MAX, 0, 2, tokyo_osaka)), "d1 d2 d6");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_ELITE_SET, 0, 2, tokyo_osaka)), "d1 d2 d6");
+    assert_string_equal(match_set(db, xct_terms(XC_OP_AND, 0, 2, tokyo_osaka)), "");
+    const char *agreement_tokyo[] = {"agreement", "tokyo"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_AND_NOT, 0, 2, agreement_tokyo)), "d2 d3 d4 d5");
+    /* AND_MAYBE: the second query only reorders. */
+    assert_string_equal(match_set(db, xct_terms(XC_OP_AND_MAYBE, 0, 2, agreement_tokyo)), "d1 d2 d3 d4 d5 d6");
+    const char *boston_tokyo[] = {"boston", "tokyo"};
+    assert_string_equal(match_set(db, xct_terms(XC_OP_AND_MAYBE, 0, 2, boston_tokyo)), "d3");
+    /* A country filter on a boolean term. */
+    assert_string_equal(match_set(db, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus"))),
+                        "d2 d3 d4");
+    xc_db_close(db);
+}
+
+static void test_synonym_weighs_like_one_term(void **state) {
+    xc_db *db = open_all(state, NULL);
+    xc_error err;
+    /* d6 has tokyo twice as often as d1: as a synonym group with osaka it still ranks first, and
+     * the group is weighted as one term, not as the sum of two. */
+    const char *tokyo_osaka[] = {"tokyo", "osaka"};
+    xc_query *syn = xct_terms(XC_OP_SYNONYM, 0, 2, tokyo_osaka);
+    xc_query *or = xct_terms(XC_OP_OR, 0, 2, tokyo_osaka);
+    xc_mset *ms = xct_search(db, syn, NULL);
+    xc_mset *mo = xct_search(db, or, NULL);
+    assert_int_equal(xc_mset_size(ms), 3);
+    double ws = 0, wo = 0;
+    XCT_OK(xc_mset_weight(ms, 0, &ws, &err), &err);
+    XCT_OK(xc_mset_weight(mo, 0, &wo, &err), &err);
+    assert_true(ws > 0 && wo > 0);
+    assert_true(fabs(ws - wo) > 1e-9);
+    xc_mset_free(ms);
+    xc_mset_free(mo);
+    xc_query_free(syn);
+    xc_query_free(or);
+    xc_db_close(db);
+}
+
+static void test_filter_adds_no_weight(void **state) {
+    xc_db *db = open_all(state, NULL);
+    xc_error err;
+    xc_query *plain = xct_term("agreement");
+    xc_query *filtered = xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus"));
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 100;
+    xc_mset *mp = xct_search(db, plain, &o);
+    xc_mset *mf = xct_search(db, filtered, &o);
+    assert_int_equal(xc_mset_size(mf), 3);
+    for (uint32_t i = 0; i < xc_mset_size(mf); i++) {
+        uint32_t id = 0;
+        double wf = 0;
+        XCT_OK(xc_mset_docid(mf, i, &id, &err), &err);
+        XCT_OK(xc_mset_weight(mf, i, &wf, &err), &err);
+        /* the same document's weight without the filter */
+        bool found = false;
+        for (uint32_t j = 0; j < xc_mset_size(mp); j++) {
+            uint32_t pid = 0;
+            double wp = 0;
+            XCT_OK(xc_mset_docid(mp, j, &pid, &err), &err);
+            if (pid != id) continue;
+            XCT_OK(xc_mset_weight(mp, j, &wp, &err), &err);
+            assert_true(fabs(wf - wp) < 1e-12);
+            found = true;
+        }
+        assert_true(found);
+    }
+    xc_mset_free(mp);
+    xc_mset_free(mf);
+    xc_query_free(plain);
+    xc_query_free(filtered);
+
+    /* A boolean term weighs nothing wherever it is; what FILTER promises is more: even a
+     * weighted query on its right adds nothing, where AND would add its weight. */
+    xc_query *f2 = xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("sister"));
+    xc_query *a2 = xct_pair(XC_OP_AND, xct_term("agreement"), xct_term("sister"));
+    xc_query *p2 = xct_term("agreement");
+    o.limit = 1;
+    o.sort_slot = SLOT_YEAR; /* the same first document (d1, 1958) for all three */
+    mf = xct_search(db, f2, &o);
+    xc_mset *ma = xct_search(db, a2, &o);
+    mp = xct_search(db, p2, &o);
+    double wf = 0, wa = 0, wp = 0;
+    XCT_OK(xc_mset_weight(mf, 0, &wf, &err), &err);
+    XCT_OK(xc_mset_weight(ma, 0, &wa, &err), &err);
+    XCT_OK(xc_mset_weight(mp, 0, &wp, &err), &err);
+    assert_string_equal(page(mf), "d1");
+    assert_string_equal(page(ma), "d1");
+    assert_true(fabs(wf - wp) < 1e-12);
+    assert_true(wa > wf + 1e-6);
+    xc_mset_free(mp);
+    xc_mset_free(mf);
+    xc_mset_free(ma);
+    xc_query_free(f2);
+    xc_query_free(a2);
+    xc_query_free(p2);
+    xc_db_close(db);
+}
+
+static xc_query *year_range(const double *lo, const double *hi) {
+    xc_error err;
+    char lb[XC_SORTABLE_MAX], hb[XC_SORTABLE_MAX];
+    size_t ll = lo ? xc_sortable_serialise(*lo, lb) : 0;
+    size_t hl = hi ? xc_sortable_serialise(*hi, hb) : 0;
+    xc_query *q = NULL;
+    XCT_OK(xc_query_value_range(SLOT_YEAR, lo ? lb : NULL, ll, hi ? hb : NULL, hl, &q, &err), &err);
+    return q;
+}
+
+static void test_value_ranges(void **state) {
+    xc_db *db = open_all(state, NULL);
+    const double y1959 = 1959, y1975 = 1975, y1960 = 1960, y1979 = 1979, y2000 = 2000;
+    assert_string_equal(match_set(db, year_range(&y1959, &y1975)), "d2 d3 d5");
+    assert_string_equal(match_set(db, year_range(NULL, &y1960)), "d1 d3");
+    assert_string_equal(match_set(db, year_range(&y1979, NULL)), "d4 d6");
+    assert_string_equal(match_set(db, year_range(NULL, NULL)), "d1 d2 d3 d4 d5 d6");
+    assert_string_equal(match_set(db, year_range(&y2000, NULL)), "");
+    assert_string_equal(match_set(db, year_range(&y1975, &y1959)), "");
+    /* Ranges combine with words, and weigh nothing themselves. */
+    assert_string_equal(match_set(db, xct_pair(XC_OP_AND, xct_term("sister"), year_range(&y1959, &y1975))), "d3");
+    xc_db_close(db);
+}
+
+static void test_sort_by_value(void **state) {
+    xc_db *db = open_all(state, NULL);
+    xc_query *all = NULL;
+    xc_error err;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.sort_slot = SLOT_YEAR;
+    xc_mset *m = xct_search(db, all, &o);
+    assert_string_equal(page(m), "d1 d3 d5 d2 d6 d4");
+    xc_mset_free(m);
+    o.sort_descending = true;
+    m = xct_search(db, all, &o);
+    assert_string_equal(page(m), "d4 d6 d2 d5 d3 d1");
+    xc_mset_free(m);
+    /* A page further down. */
+    o.offset = 2;
+    o.limit = 2;
+    m = xct_search(db, all, &o);
+    assert_string_equal(page(m), "d2 d5");
+    assert_int_equal(xc_mset_matches_estimated(m), 6);
+    xc_mset_free(m);
+    /* String values sort bytewise: cn de fr us us us, ties by relevance then docid. */
+    xc_search_opts_init(&o);
+    o.sort_slot = SLOT_COUNTRY;
+    m = xct_search(db, all, &o);
+    assert_string_equal(page(m), "d6 d5 d1 d2 d3 d4");
+    xc_mset_free(m);
+    xc_query_free(all);
+    xc_db_close(db);
+}
+
+static void test_docid_order_and_bool_weight(void **state) {
+    xc_db *db = open_all(state, NULL);
+    xc_error err;
+    xc_query *q = xct_term("agreement");
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.bool_weight = true;
+    xc_mset *m = xct_search(db, q, &o);
+    assert_string_equal(page(m), "d1 d2 d3 d4 d5 d6");
+    for (uint32_t i = 0; i < xc_mset_size(m); i++) {
+        double w = -1;
+        XCT_OK(xc_mset_weight(m, i, &w, &err), &err);
+        assert_true(w == 0.0);
+    }
+    xc_mset_free(m);
+    o.docid_tiebreak_ascending = false;
+    m = xct_search(db, q, &o);
+    assert_string_equal(page(m), "d6 d5 d4 d3 d2 d1");
+    xc_mset_free(m);
+    xc_query_free(q);
+    xc_db_close(db);
+}
+
+/* A collection where "apple" occurs twice in one document and once in another of the same
+ * length; three more documents keep its idf positive. */
+static xc_db *open_fruit(void **state) {
+    char *path = xct_path(((xct_state *)*state)->dir, "fruit");
+    xc_error err;
+    xc_wdb *w = NULL;
+    XCT_OK(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &err), &err);
+    const char *texts[][2] = {
+        {"once", "apple banana cherry date"},     {"twice", "apple apple cherry date"},
+        {"f1", "banana cherry date egg"},         {"f2", "cherry date egg fig"},
+        {"f3", "date egg fig grape"},
+    };
+    for (size_t i = 0; i < 5; i++) {
+        xc_doc *d = xct_doc(texts[i][0], texts[i][1], NULL);
+        xct_add(w, d);
+        xc_doc_free(d);
+    }
+    XCT_OK(xc_wdb_close(w, &err), &err);
+    xc_db *db = xct_open(path);
+    free(path);
+    return db;
+}
+
+static void test_bm25_ranks_higher_wdf_first(void **state) {
+    xc_db *db = open_fruit(state);
+    xc_error err;
+    xc_query *q = xct_term("apple");
+    xc_mset *m = xct_search(db, q, NULL);
+    /* "twice" was added after "once": only its weight can put it first. */
+    assert_string_equal(page(m), "twice once");
+    double w0 = 0, w1 = 0;
+    XCT_OK(xc_mset_weight(m, 0, &w0, &err), &err);
+    XCT_OK(xc_mset_weight(m, 1, &w1, &err), &err);
+    assert_true(w0 > w1 && w1 > 0);
+    xc_mset_free(m);
+
+    /* Explicit parameters are used: with k1 = 0 the wdf no longer counts, the two tie, and the
+     * docid decides. */
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.bm25_k1 = 0;
+    o.bm25_k2 = 0;
+    o.bm25_k3 = 1;
+    o.bm25_b = 0.5;
+    o.bm25_min_normlen = 0.5;
+    m = xct_search(db, q, &o);
+    assert_string_equal(page(m), "once twice");
+    XCT_OK(xc_mset_weight(m, 0, &w0, &err), &err);
+    XCT_OK(xc_mset_weight(m, 1, &w1, &err), &err);
+    assert_true(fabs(w0 - w1) < 1e-12);
+    xc_mset_free(m);
+
+    /* Negative parameters are refused. */
+    o.bm25_k1 = -1;
+    xc_mset *bad = NULL;
+    assert_int_equal(xc_search(db, q, &o, &bad, &err), XC_ERR_INVALID);
+    assert_null(bad);
+    xc_query_free(q);
+    xc_db_close(db);
+}
+
+static void test_scale_and_describe(void **state) {
+    xc_db *db = open_fruit(state);
+    xc_error err;
+    xc_query *q = xct_term("apple");
+    xc_query *twice = NULL, *zero = NULL;
+    XCT_OK(xc_query_scale(q, 2.0, &twice, &err), &err);
+    XCT_OK(xc_query_scale(q, 0.0, &zero, &err), &err);
+    xc_mset *m1 = xct_search(db, q, NULL);
+    xc_mset *m2 = xct_search(db, twice, NULL);
+    xc_mset *m0 = xct_search(db, zero, NULL);
+    double w1 = 0, w2 = 0, w0 = -1;
+    XCT_OK(xc_mset_weight(m1, 0, &w1, &err), &err);
+    XCT_OK(xc_mset_weight(m2, 0, &w2, &err), &err);
+    XCT_OK(xc_mset_weight(m0, 0, &w0, &err), &err);
+    assert_true(fabs(w2 - 2 * w1) < 1e-9);
+    assert_true(w0 == 0.0);
+    assert_int_equal(xc_mset_size(m0), 2);
+    xc_mset_free(m0);
+    xc_mset_free(m1);
+    xc_mset_free(m2);
+
+    char *desc = xc_query_describe(twice);
+    assert_non_null(desc);
+    assert_non_null(strstr(desc, "apple"));
+    assert_non_null(strstr(desc, "2 *"));
+    free(desc);
+    assert_null(xc_query_describe(NULL));
+
+    assert_false(xc_query_is_empty(q));
+    xc_query *nothing = NULL, *none = NULL, *all = NULL;
+    XCT_OK(xc_query_match_nothing(&nothing, &err), &err);
+    XCT_OK(xc_query_combine(XC_OP_AND, NULL, 0, 0, &none, &err), &err);
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    assert_true(xc_query_is_empty(nothing));
+    assert_true(xc_query_is_empty(none));
+    assert_true(xc_query_is_empty(NULL));
+    assert_false(xc_query_is_empty(all));
+    xc_mset *m = xct_search(db, nothing, NULL);
+    assert_int_equal(xc_mset_size(m), 0);
+    assert_int_equal(xc_mset_matches_estimated(m), 0);
+    xc_mset_free(m);
+    m = xct_search(db, all, NULL);
+    assert_int_equal(xc_mset_size(m), 5);
+    xc_mset_free(m);
+    xc_query_free(nothing);
+    xc_query_free(none);
+    xc_query_free(all);
+    xc_query_free(twice);
+    xc_query_free(zero);
+    xc_query_free(q);
+    xc_db_close(db);
+}
+
+struct facet_count {
+    const char *value;
+    uint32_t count;
+};
+
+static void assert_facet(const xc_mset *m, size_t k, const struct facet_count *want, size_t n) {
+    xc_error err;
+    assert_int_equal(xc_mset_facet_size(m, k), n);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = NULL;
+        size_t len = 0;
+        uint32_t c = 0;
+        XCT_OK(xc_mset_facet_get(m, k, i, &v, &len, &c, &err), &err);
+        assert_string_equal(v, want[i].value);
+        assert_int_equal(len, strlen(want[i].value));
+        assert_int_equal(c, want[i].count);
+    }
+}
+
+static const unsigned FACET_SLOTS[] = {SLOT_COUNTRY, SLOT_KIND};
+static const struct facet_count ALL_COUNTRIES[] = {{"cn", 1}, {"de", 1}, {"fr", 1}, {"us", 3}};
+static const struct facet_count ALL_KINDS[] = {{"economic", 1}, {"friendship", 2}, {"sister", 3}};
+
+static void check_facets_of_everything(xc_db *db) {
+    xc_error err;
+    uint32_t n = 0;
+    XCT_OK(xc_db_doc_count(db, &n, &err), &err);
+    xc_query *all = NULL;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 1;
+    o.check_at_least = n;
+    o.facet_slots = FACET_SLOTS;
+    o.n_facet_slots = 2;
+    xc_mset *m = xct_search(db, all, &o);
+    assert_int_equal(xc_mset_size(m), 1);
+    assert_int_equal(xc_mset_matches_estimated(m), 6);
+    assert_int_equal(xc_mset_matches_lower_bound(m), 6);
+    assert_int_equal(xc_mset_matches_upper_bound(m), 6);
+    assert_facet(m, 0, ALL_COUNTRIES, 4);
+    assert_facet(m, 1, ALL_KINDS, 3);
+    assert_int_equal(xc_mset_facet_size(m, 2), 0);
+    xc_mset_free(m);
+
+    /* Counts follow the query, not the page. */
+    xc_query *q = xct_term("sister");
+    m = xct_search(db, q, &o);
+    assert_int_equal(xc_mset_size(m), 1);
+    assert_int_equal(xc_mset_matches_estimated(m), 3);
+    const struct facet_count countries[] = {{"fr", 1}, {"us", 2}};
+    const struct facet_count kinds[] = {{"sister", 3}};
+    assert_facet(m, 0, countries, 2);
+    assert_facet(m, 1, kinds, 1);
+    xc_mset_free(m);
+
+    /* A page with limit 0 still counts. */
+    o.limit = 0;
+    m = xct_search(db, q, &o);
+    assert_int_equal(xc_mset_size(m), 0);
+    assert_facet(m, 0, countries, 2);
+    xc_mset_free(m);
+    xc_query_free(q);
+    xc_query_free(all);
+}
+
+static void test_facets_over_whole_match_set(void **state) {
+    xc_db *db = open_all(state, NULL);
+    check_facets_of_everything(db);
+    xc_db_close(db);
+}
+
+/* Runs q on both databases and checks they find the same documents with the same weights. */
+static void assert_same_results(xc_db *one, xc_db *sharded, xc_query *q) {
+    xc_error err;
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 100;
+    o.check_at_least = 100;
+    o.facet_slots = FACET_SLOTS;
+    o.n_facet_slots = 2;
+    xc_mset *a = xct_search(one, q, &o);
+    xc_mset *b = xct_search(sharded, q, &o);
+    assert_int_equal(xc_mset_size(a), xc_mset_size(b));
+    assert_int_equal(xc_mset_matches_estimated(a), xc_mset_matches_estimated(b));
+    for (uint32_t i = 0; i < xc_mset_size(a); i++) {
+        char *da = xct_result_data(a, i);
+        double wa = 0;
+        XCT_OK(xc_mset_weight(a, i, &wa, &err), &err);
+        bool found = false;
+        for (uint32_t j = 0; j < xc_mset_size(b) && !found; j++) {
+            char *db_ = xct_result_data(b, j);
+            if (strcmp(da, db_) == 0) {
+                double wb = 0;
+                XCT_OK(xc_mset_weight(b, j, &wb, &err), &err);
+                assert_true(fabs(wa - wb) < 1e-9);
+                found = true;
+            }
+            free(db_);
+        }
+        assert_true(found);
+        free(da);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(xc_mset_facet_size(a, k), xc_mset_facet_size(b, k));
+        for (size_t i = 0; i < xc_mset_facet_size(a, k); i++) {
+            const char *va, *vb;
+            uint32_t ca, cb;
+            XCT_OK(xc_mset_facet_get(a, k, i, &va, NULL, &ca, &err), &err);
+            XCT_OK(xc_mset_facet_get(b, k, i, &vb, NULL, &cb, &err), &err);
+            assert_string_equal(va, vb);
+            assert_int_equal(ca, cb);
+        }
+    }
+    xc_mset_free(a);
+    xc_mset_free(b);
+    xc_query_free(q);
+}
+
+static void test_shards_search_as_one(void **state) {
+    xc_error err;
+    const char *dir = ((xct_state *)*state)->dir;
+    char *pa = xct_path(dir, "shard-a"), *pb = xct_path(dir, "shard-b");
+    build(pa, (const int[]){0, 2, 4, -1});
+    build(pb, (const int[]){1, 3, 5, -1});
+    xc_db *one = open_all(state, NULL);
+    xc_db *sharded = NULL;
+    XCT_OK(xc_db_open_empty(&sharded, &err), &err);
+    uint32_t n = 99;
+    XCT_OK(xc_db_doc_count(sharded, &n, &err), &err);
+    assert_int_equal(n, 0);
+    XCT_OK(xc_db_add_shard(sharded, pa, &err), &err);
+    XCT_OK(xc_db_add_shard(sharded, pb, &err), &err);
+    XCT_OK(xc_db_doc_count(sharded, &n, &err), &err);
+    assert_int_equal(n, 6);
+    uint32_t tf = 0;
+    XCT_OK(xc_db_term_freq(sharded, "XCus", &tf, &err), &err);
+    assert_int_equal(tf, 3);
+
+    check_facets_of_everything(sharded);
+    assert_same_results(one, sharded, xct_term("agreement"));
+    assert_same_results(one, sharded, xct_terms(XC_OP_OR, 0, 2, (const char *[]){"tokyo", "osaka"}));
+    assert_same_results(one, sharded, xct_terms(XC_OP_PHRASE, 0, 2, (const char *[]){"sister", "city"}));
+    assert_same_results(one, sharded, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus")));
+    const double y1959 = 1959, y1975 = 1975;
+    assert_same_results(one, sharded, year_range(&y1959, &y1975));
+
+    /* Sorting crosses shards. */
+    xc_query *all = NULL;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.sort_slot = SLOT_YEAR;
+    xc_mset *m = xct_search(sharded, all, &o);
+    assert_string_equal(page(m), "d1 d3 d5 d2 d6 d4");
+    /* Ids are interleaved: shard a's first document is 1, shard b's first is 2. */
+    uint32_t id = 0;
+    XCT_OK(xc_mset_docid(m, 0, &id, &err), &err);
+    assert_int_equal(id, 1);
+    XCT_OK(xc_mset_docid(m, 3, &id, &err), &err);
+    assert_int_equal(id, 2);
+    xc_doc *d = NULL;
+    XCT_OK(xc_db_get_document(sharded, 2, &d, &err), &err);
+    char *data = NULL;
+    XCT_OK(xc_doc_get_data(d, &data, NULL, &err), &err);
+    assert_string_equal(data, "d2");
+    free(data);
+    xc_doc_free(d);
+    xc_mset_free(m);
+    xc_query_free(all);
+
+    xc_db_close(sharded);
+    xc_db_close(one);
+    free(pa);
+    free(pb);
+}
+
+static void test_empty_database_finds_nothing(void **state) {
+    (void)state;
+    xc_error err;
+    xc_db *db = NULL;
+    XCT_OK(xc_db_open_empty(&db, &err), &err);
+    xc_query *q = xct_term("anything");
+    xc_mset *m = xct_search(db, q, NULL);
+    assert_int_equal(xc_mset_size(m), 0);
+    assert_int_equal(xc_mset_matches_upper_bound(m), 0);
+    xc_mset_free(m);
+    xc_query_free(q);
+    xc_db_close(db);
+}
+
+static void test_results_outlive_database(void **state) {
+    xc_db *db = open_all(state, NULL);
+    xc_query *q = xct_term("tokyo");
+    xc_mset *m = xct_search(db, q, NULL);
+    xc_query_free(q);
+    xc_db_close(db);
+    assert_int_equal(xc_mset_size(m), 2);
+    /* d6 has tokyo once in a document of four words, d1 once in five. */
+    assert_string_equal(page(m), "d6 d1");
+    xc_mset_free(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_phrase_and_near, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_boolean_operators, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_synonym_weighs_like_one_term, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_filter_adds_no_weight, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_value_ranges, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_sort_by_value, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_docid_order_and_bool_weight, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_bm25_ranks_higher_wdf_first, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_scale_and_describe, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_facets_over_whole_match_set, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_shards_search_as_one, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_database_finds_nothing, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_results_outlive_database, xct_setup, xct_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
