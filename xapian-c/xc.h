@@ -43,7 +43,8 @@ typedef enum xc_status {
     XC_ERR_NOT_FOUND,    /* document/term/database not found (DocNotFoundError, DatabaseNotFoundError) */
     XC_ERR_OPENING,      /* DatabaseOpeningError / DatabaseVersionError */
     XC_ERR_LOCKED,       /* DatabaseLockError: another writer holds the lock */
-    XC_ERR_MODIFIED,     /* DatabaseModifiedError: reopen (xc_db_reopen) and retry */
+    XC_ERR_MODIFIED,     /* DatabaseModifiedError: reopen (xc_db_reopen) and retry. A damaged table file can
+                            look the same to Xapian, so bound the retries. */
     XC_ERR_CORRUPT,      /* DatabaseCorruptError */
     XC_ERR_NETWORK,      /* NetworkError / NetworkTimeoutError (remote shards) */
     XC_ERR_XAPIAN        /* any other Xapian::Error or unexpected exception */
@@ -270,9 +271,11 @@ xc_status xc_query_match_all(xc_query **out, xc_error *err);
 xc_status xc_query_match_nothing(xc_query **out, xc_error *err);
 
 /* Combines n subqueries with op. window: for PHRASE/NEAR (0 = number of subqueries); ignored
- * otherwise. n == 0 gives match-nothing. PHRASE and NEAR need subqueries that are terms (or ORs of
- * terms) indexed with positions; otherwise the search, not this call, fails.
- * @retval XC_ERR_INVALID  op out of range, subs NULL with n > 0, or a NULL subquery */
+ * otherwise. n == 0 gives match-nothing. PHRASE and NEAR compare positions, so their terms must
+ * have been indexed with xc_doc_add_posting; a database without any positions at all makes
+ * Xapian treat them as AND.
+ * @retval XC_ERR_INVALID  op out of range, subs NULL with n > 0, or a NULL subquery
+ * @retval XC_ERR_XAPIAN   PHRASE or NEAR over a subquery that is not a term (UnimplementedError) */
 xc_status xc_query_combine(xc_query_op op, xc_query *const *subs, size_t n, uint32_t window,
                            xc_query **out, xc_error *err);
 
@@ -323,8 +326,7 @@ void xc_search_opts_init(xc_search_opts *o);
  * xc_mset_free; it stays valid after xc_db_close.
  * @retval XC_ERR_MODIFIED  the revision db sees was overwritten: xc_db_reopen, then retry
  * @retval XC_ERR_INVALID   db/q/out NULL, sort_slot < -1, facet_slots NULL with n_facet_slots > 0,
- *                          negative BM25 parameters, or a query Xapian refuses (e.g. PHRASE over
- *                          something that is not a term) */
+ *                          or BM25 parameters out of range (negative, NaN, b > 1) */
 xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *o, xc_mset **out, xc_error *err);
 
 /* Number of results on the page. NULL: 0. */
