@@ -1,6 +1,6 @@
 /* Searching: every query operator, value ranges, sorting, BM25 order, weighting options, facet
  * counts over the whole match set, and several shards searched as one. */
-#include "tests/xapian-c/xct.h"
+#include "tests/xapian-c/xct_samples.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -8,49 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SLOT_YEAR = 0, SLOT_COUNTRY = 1, SLOT_KIND = 2 };
-
-struct sample {
-    const char *data, *words, *country, *kind;
-    double year;
-};
-
-/* Six small documents; words are indexed with positions, the country both as a boolean term
- * ("XC" + code) and as a value, like a facet. */
-static const struct sample samples[] = {
-    {"d1", "sister city agreement tokyo paris", "fr", "sister", 1958},
-    {"d2", "friendship agreement osaka chicago", "us", "friendship", 1973},
-    {"d3", "sister city agreement kyoto boston", "us", "sister", 1959},
-    {"d4", "city sister agreement nagoya", "us", "sister", 1985},
-    {"d5", "economic agreement sapporo munich", "de", "economic", 1972},
-    {"d6", "agreement tokyo agreement beijing", "cn", "friendship", 1979},
-};
-enum { N_SAMPLES = sizeof samples / sizeof samples[0] };
-
-/* Writes the samples whose index is in which (terminated by -1) to a new database at path. */
-static void build(const char *path, const int *which) {
-    xc_error err;
-    xc_wdb *w = NULL;
-    XCT_OK(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &err), &err);
-    for (const int *i = which; *i >= 0; i++) {
-        const struct sample *s = &samples[*i];
-        char country_term[16];
-        snprintf(country_term, sizeof country_term, "XC%s", s->country);
-        xc_doc *d = xct_doc(s->data, s->words, (const char *const[]){country_term, NULL});
-        xct_set_number(d, SLOT_YEAR, s->year);
-        XCT_OK(xc_doc_set_value(d, SLOT_COUNTRY, s->country, strlen(s->country), &err), &err);
-        XCT_OK(xc_doc_set_value(d, SLOT_KIND, s->kind, strlen(s->kind), &err), &err);
-        xct_add(w, d);
-        xc_doc_free(d);
-    }
-    XCT_OK(xc_wdb_close(w, &err), &err);
-}
-
-static const int ALL[] = {0, 1, 2, 3, 4, 5, -1};
-
 static xc_db *open_all(void **state, char **path_out) {
     char *path = xct_path(((xct_state *)*state)->dir, "all");
-    build(path, ALL);
+    xct_build_samples(path, XCT_ALL_SAMPLES);
     xc_db *db = xct_open(path);
     if (path_out) *path_out = path;
     else free(path);
@@ -77,9 +37,9 @@ static char *match_set(xc_db *db, xc_query *q) {
     xc_search_opts_init(&o);
     o.limit = 100;
     xc_mset *m = xct_search(db, q, &o);
-    char *names[N_SAMPLES] = {0};
+    char *names[XCT_N_SAMPLES] = {0};
     uint32_t n = xc_mset_size(m);
-    assert_true(n <= N_SAMPLES);
+    assert_true(n <= XCT_N_SAMPLES);
     for (uint32_t i = 0; i < n; i++) names[i] = xct_result_data(m, i);
     /* insertion sort: at most six names */
     for (uint32_t i = 1; i < n; i++)
@@ -203,7 +163,7 @@ static void test_filter_adds_no_weight(void **state) {
     xc_query *a2 = xct_pair(XC_OP_AND, xct_term("agreement"), xct_term("sister"));
     xc_query *p2 = xct_term("agreement");
     o.limit = 1;
-    o.sort_slot = SLOT_YEAR; /* the same first document (d1, 1958) for all three */
+    o.sort_slot = XCT_SLOT_YEAR; /* the same first document (d1, 1958) for all three */
     mf = xct_search(db, f2, &o);
     xc_mset *ma = xct_search(db, a2, &o);
     mp = xct_search(db, p2, &o);
@@ -230,7 +190,7 @@ static xc_query *year_range(const double *lo, const double *hi) {
     size_t ll = lo ? xc_sortable_serialise(*lo, lb) : 0;
     size_t hl = hi ? xc_sortable_serialise(*hi, hb) : 0;
     xc_query *q = NULL;
-    XCT_OK(xc_query_value_range(SLOT_YEAR, lo ? lb : NULL, ll, hi ? hb : NULL, hl, &q, &err), &err);
+    XCT_OK(xc_query_value_range(XCT_SLOT_YEAR, lo ? lb : NULL, ll, hi ? hb : NULL, hl, &q, &err), &err);
     return q;
 }
 
@@ -255,7 +215,7 @@ static void test_sort_by_value(void **state) {
     XCT_OK(xc_query_match_all(&all, &err), &err);
     xc_search_opts o;
     xc_search_opts_init(&o);
-    o.sort_slot = SLOT_YEAR;
+    o.sort_slot = XCT_SLOT_YEAR;
     xc_mset *m = xct_search(db, all, &o);
     assert_string_equal(page(m), "d1 d3 d5 d2 d6 d4");
     xc_mset_free(m);
@@ -272,7 +232,7 @@ static void test_sort_by_value(void **state) {
     xc_mset_free(m);
     /* String values sort bytewise: cn de fr us us us, ties by relevance then docid. */
     xc_search_opts_init(&o);
-    o.sort_slot = SLOT_COUNTRY;
+    o.sort_slot = XCT_SLOT_COUNTRY;
     m = xct_search(db, all, &o);
     assert_string_equal(page(m), "d6 d5 d1 d2 d3 d4");
     xc_mset_free(m);
@@ -417,131 +377,18 @@ static void test_scale_and_describe(void **state) {
     xc_db_close(db);
 }
 
-struct facet_count {
-    const char *value;
-    uint32_t count;
-};
-
-static void assert_facet(const xc_mset *m, size_t k, const struct facet_count *want, size_t n) {
-    xc_error err;
-    assert_int_equal(xc_mset_facet_size(m, k), n);
-    for (size_t i = 0; i < n; i++) {
-        const char *v = NULL;
-        size_t len = 0;
-        uint32_t c = 0;
-        XCT_OK(xc_mset_facet_get(m, k, i, &v, &len, &c, &err), &err);
-        assert_string_equal(v, want[i].value);
-        assert_int_equal(len, strlen(want[i].value));
-        assert_int_equal(c, want[i].count);
-    }
-}
-
-static const unsigned FACET_SLOTS[] = {SLOT_COUNTRY, SLOT_KIND};
-static const struct facet_count ALL_COUNTRIES[] = {{"cn", 1}, {"de", 1}, {"fr", 1}, {"us", 3}};
-static const struct facet_count ALL_KINDS[] = {{"economic", 1}, {"friendship", 2}, {"sister", 3}};
-
-static void check_facets_of_everything(xc_db *db) {
-    xc_error err;
-    uint32_t n = 0;
-    XCT_OK(xc_db_doc_count(db, &n, &err), &err);
-    xc_query *all = NULL;
-    XCT_OK(xc_query_match_all(&all, &err), &err);
-    xc_search_opts o;
-    xc_search_opts_init(&o);
-    o.limit = 1;
-    o.check_at_least = n;
-    o.facet_slots = FACET_SLOTS;
-    o.n_facet_slots = 2;
-    xc_mset *m = xct_search(db, all, &o);
-    assert_int_equal(xc_mset_size(m), 1);
-    assert_int_equal(xc_mset_matches_estimated(m), 6);
-    assert_int_equal(xc_mset_matches_lower_bound(m), 6);
-    assert_int_equal(xc_mset_matches_upper_bound(m), 6);
-    assert_facet(m, 0, ALL_COUNTRIES, 4);
-    assert_facet(m, 1, ALL_KINDS, 3);
-    assert_int_equal(xc_mset_facet_size(m, 2), 0);
-    xc_mset_free(m);
-
-    /* Counts follow the query, not the page. */
-    xc_query *q = xct_term("sister");
-    m = xct_search(db, q, &o);
-    assert_int_equal(xc_mset_size(m), 1);
-    assert_int_equal(xc_mset_matches_estimated(m), 3);
-    const struct facet_count countries[] = {{"fr", 1}, {"us", 2}};
-    const struct facet_count kinds[] = {{"sister", 3}};
-    assert_facet(m, 0, countries, 2);
-    assert_facet(m, 1, kinds, 1);
-    xc_mset_free(m);
-
-    /* A page with limit 0 still counts. */
-    o.limit = 0;
-    m = xct_search(db, q, &o);
-    assert_int_equal(xc_mset_size(m), 0);
-    assert_facet(m, 0, countries, 2);
-    xc_mset_free(m);
-    xc_query_free(q);
-    xc_query_free(all);
-}
-
 static void test_facets_over_whole_match_set(void **state) {
     xc_db *db = open_all(state, NULL);
-    check_facets_of_everything(db);
+    xct_check_facets(db);
     xc_db_close(db);
-}
-
-/* Runs q on both databases and checks they find the same documents with the same weights. */
-static void assert_same_results(xc_db *one, xc_db *sharded, xc_query *q) {
-    xc_error err;
-    xc_search_opts o;
-    xc_search_opts_init(&o);
-    o.limit = 100;
-    o.check_at_least = 100;
-    o.facet_slots = FACET_SLOTS;
-    o.n_facet_slots = 2;
-    xc_mset *a = xct_search(one, q, &o);
-    xc_mset *b = xct_search(sharded, q, &o);
-    assert_int_equal(xc_mset_size(a), xc_mset_size(b));
-    assert_int_equal(xc_mset_matches_estimated(a), xc_mset_matches_estimated(b));
-    for (uint32_t i = 0; i < xc_mset_size(a); i++) {
-        char *da = xct_result_data(a, i);
-        double wa = 0;
-        XCT_OK(xc_mset_weight(a, i, &wa, &err), &err);
-        bool found = false;
-        for (uint32_t j = 0; j < xc_mset_size(b) && !found; j++) {
-            char *db_ = xct_result_data(b, j);
-            if (strcmp(da, db_) == 0) {
-                double wb = 0;
-                XCT_OK(xc_mset_weight(b, j, &wb, &err), &err);
-                assert_true(fabs(wa - wb) < 1e-9);
-                found = true;
-            }
-            free(db_);
-        }
-        assert_true(found);
-        free(da);
-    }
-    for (size_t k = 0; k < 2; k++) {
-        assert_int_equal(xc_mset_facet_size(a, k), xc_mset_facet_size(b, k));
-        for (size_t i = 0; i < xc_mset_facet_size(a, k); i++) {
-            const char *va, *vb;
-            uint32_t ca, cb;
-            XCT_OK(xc_mset_facet_get(a, k, i, &va, NULL, &ca, &err), &err);
-            XCT_OK(xc_mset_facet_get(b, k, i, &vb, NULL, &cb, &err), &err);
-            assert_string_equal(va, vb);
-            assert_int_equal(ca, cb);
-        }
-    }
-    xc_mset_free(a);
-    xc_mset_free(b);
-    xc_query_free(q);
 }
 
 static void test_shards_search_as_one(void **state) {
     xc_error err;
     const char *dir = ((xct_state *)*state)->dir;
     char *pa = xct_path(dir, "shard-a"), *pb = xct_path(dir, "shard-b");
-    build(pa, (const int[]){0, 2, 4, -1});
-    build(pb, (const int[]){1, 3, 5, -1});
+    xct_build_samples(pa, XCT_ODD_SAMPLES);
+    xct_build_samples(pb, XCT_EVEN_SAMPLES);
     xc_db *one = open_all(state, NULL);
     xc_db *sharded = NULL;
     XCT_OK(xc_db_open_empty(&sharded, &err), &err);
@@ -556,20 +403,20 @@ static void test_shards_search_as_one(void **state) {
     XCT_OK(xc_db_term_freq(sharded, "XCus", &tf, &err), &err);
     assert_int_equal(tf, 3);
 
-    check_facets_of_everything(sharded);
-    assert_same_results(one, sharded, xct_term("agreement"));
-    assert_same_results(one, sharded, xct_terms(XC_OP_OR, 0, 2, (const char *[]){"tokyo", "osaka"}));
-    assert_same_results(one, sharded, xct_terms(XC_OP_PHRASE, 0, 2, (const char *[]){"sister", "city"}));
-    assert_same_results(one, sharded, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus")));
+    xct_check_facets(sharded);
+    xct_assert_same_results(one, sharded, xct_term("agreement"));
+    xct_assert_same_results(one, sharded, xct_terms(XC_OP_OR, 0, 2, (const char *[]){"tokyo", "osaka"}));
+    xct_assert_same_results(one, sharded, xct_terms(XC_OP_PHRASE, 0, 2, (const char *[]){"sister", "city"}));
+    xct_assert_same_results(one, sharded, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus")));
     const double y1959 = 1959, y1975 = 1975;
-    assert_same_results(one, sharded, year_range(&y1959, &y1975));
+    xct_assert_same_results(one, sharded, year_range(&y1959, &y1975));
 
     /* Sorting crosses shards. */
     xc_query *all = NULL;
     XCT_OK(xc_query_match_all(&all, &err), &err);
     xc_search_opts o;
     xc_search_opts_init(&o);
-    o.sort_slot = SLOT_YEAR;
+    o.sort_slot = XCT_SLOT_YEAR;
     xc_mset *m = xct_search(sharded, all, &o);
     assert_string_equal(page(m), "d1 d3 d5 d2 d6 d4");
     /* Ids are interleaved: shard a's first document is 1, shard b's first is 2. */

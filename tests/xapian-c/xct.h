@@ -4,13 +4,14 @@
 #ifndef XCT_H
 #define XCT_H
 
+/* First, so that every test checks that the header stands on its own in C. */
+#include "xapian-c/xc.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "xapian-c/xc.h"
 
 /* Per-test state: a fresh directory under $TMPDIR (or /tmp), removed by the teardown. */
 typedef struct xct_state {

@@ -1,0 +1,158 @@
+#include "tests/xapian-c/xct_samples.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sample {
+    const char *data, *words, *country, *kind;
+    double year;
+};
+
+/* Six small documents; words are indexed with positions, the country both as a boolean term
+ * ("XC" + code) and as a value, like a facet. */
+static const struct sample samples[] = {
+    {"d1", "sister city agreement tokyo paris", "fr", "sister", 1958},
+    {"d2", "friendship agreement osaka chicago", "us", "friendship", 1973},
+    {"d3", "sister city agreement kyoto boston", "us", "sister", 1959},
+    {"d4", "city sister agreement nagoya", "us", "sister", 1985},
+    {"d5", "economic agreement sapporo munich", "de", "economic", 1972},
+    {"d6", "agreement tokyo agreement beijing", "cn", "friendship", 1979},
+};
+_Static_assert(sizeof samples / sizeof samples[0] == XCT_N_SAMPLES, "sample count");
+
+void xct_build_samples(const char *path, const int *which) {
+    xc_error err;
+    xc_wdb *w = NULL;
+    XCT_OK(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &err), &err);
+    for (const int *i = which; *i >= 0; i++) {
+        const struct sample *s = &samples[*i];
+        char country_term[16];
+        snprintf(country_term, sizeof country_term, "XC%s", s->country);
+        xc_doc *d = xct_doc(s->data, s->words, (const char *const[]){country_term, NULL});
+        xct_set_number(d, XCT_SLOT_YEAR, s->year);
+        XCT_OK(xc_doc_set_value(d, XCT_SLOT_COUNTRY, s->country, strlen(s->country), &err), &err);
+        XCT_OK(xc_doc_set_value(d, XCT_SLOT_KIND, s->kind, strlen(s->kind), &err), &err);
+        xct_add(w, d);
+        xc_doc_free(d);
+    }
+    XCT_OK(xc_wdb_close(w, &err), &err);
+}
+
+const int XCT_ALL_SAMPLES[] = {0, 1, 2, 3, 4, 5, -1};
+const int XCT_ODD_SAMPLES[] = {0, 2, 4, -1};
+const int XCT_EVEN_SAMPLES[] = {1, 3, 5, -1};
+
+struct facet_count {
+    const char *value;
+    uint32_t count;
+};
+
+static void assert_facet(const xc_mset *m, size_t k, const struct facet_count *want, size_t n) {
+    xc_error err;
+    assert_int_equal(xc_mset_facet_size(m, k), n);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = NULL;
+        size_t len = 0;
+        uint32_t c = 0;
+        XCT_OK(xc_mset_facet_get(m, k, i, &v, &len, &c, &err), &err);
+        assert_string_equal(v, want[i].value);
+        assert_int_equal(len, strlen(want[i].value));
+        assert_int_equal(c, want[i].count);
+    }
+}
+
+static const unsigned FACET_SLOTS[] = {XCT_SLOT_COUNTRY, XCT_SLOT_KIND};
+static const struct facet_count ALL_COUNTRIES[] = {{"cn", 1}, {"de", 1}, {"fr", 1}, {"us", 3}};
+static const struct facet_count ALL_KINDS[] = {{"economic", 1}, {"friendship", 2}, {"sister", 3}};
+
+void xct_check_facets(xc_db *db) {
+    xc_error err;
+    uint32_t n = 0;
+    XCT_OK(xc_db_doc_count(db, &n, &err), &err);
+    xc_query *all = NULL;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 1;
+    o.check_at_least = n;
+    o.facet_slots = FACET_SLOTS;
+    o.n_facet_slots = 2;
+    xc_mset *m = xct_search(db, all, &o);
+    assert_int_equal(xc_mset_size(m), 1);
+    assert_int_equal(xc_mset_matches_estimated(m), 6);
+    assert_int_equal(xc_mset_matches_lower_bound(m), 6);
+    assert_int_equal(xc_mset_matches_upper_bound(m), 6);
+    assert_facet(m, 0, ALL_COUNTRIES, 4);
+    assert_facet(m, 1, ALL_KINDS, 3);
+    assert_int_equal(xc_mset_facet_size(m, 2), 0);
+    xc_mset_free(m);
+
+    /* Counts follow the query, not the page. */
+    xc_query *q = xct_term("sister");
+    m = xct_search(db, q, &o);
+    assert_int_equal(xc_mset_size(m), 1);
+    assert_int_equal(xc_mset_matches_estimated(m), 3);
+    const struct facet_count countries[] = {{"fr", 1}, {"us", 2}};
+    const struct facet_count kinds[] = {{"sister", 3}};
+    assert_facet(m, 0, countries, 2);
+    assert_facet(m, 1, kinds, 1);
+    xc_mset_free(m);
+
+    /* A page with limit 0 still counts. */
+    o.limit = 0;
+    m = xct_search(db, q, &o);
+    assert_int_equal(xc_mset_size(m), 0);
+    assert_facet(m, 0, countries, 2);
+    xc_mset_free(m);
+    xc_query_free(q);
+    xc_query_free(all);
+}
+
+void xct_assert_same_results(xc_db *one, xc_db *other, xc_query *q) {
+    xc_error err;
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 100;
+    o.check_at_least = 100;
+    o.facet_slots = FACET_SLOTS;
+    o.n_facet_slots = 2;
+    xc_mset *a = xct_search(one, q, &o);
+    xc_mset *b = xct_search(other, q, &o);
+    assert_int_equal(xc_mset_size(a), xc_mset_size(b));
+    assert_int_equal(xc_mset_matches_estimated(a), xc_mset_matches_estimated(b));
+    for (uint32_t i = 0; i < xc_mset_size(a); i++) {
+        char *da = xct_result_data(a, i);
+        double wa = 0;
+        XCT_OK(xc_mset_weight(a, i, &wa, &err), &err);
+        bool found = false;
+        for (uint32_t j = 0; j < xc_mset_size(b) && !found; j++) {
+            char *data_b = xct_result_data(b, j);
+            if (strcmp(da, data_b) == 0) {
+                double wb = 0;
+                XCT_OK(xc_mset_weight(b, j, &wb, &err), &err);
+                assert_true(fabs(wa - wb) < 1e-9);
+                found = true;
+            }
+            free(data_b);
+        }
+        assert_true(found);
+        free(da);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(xc_mset_facet_size(a, k), xc_mset_facet_size(b, k));
+        for (size_t i = 0; i < xc_mset_facet_size(a, k); i++) {
+            const char *va, *vb;
+            uint32_t ca, cb;
+            XCT_OK(xc_mset_facet_get(a, k, i, &va, NULL, &ca, &err), &err);
+            XCT_OK(xc_mset_facet_get(b, k, i, &vb, NULL, &cb, &err), &err);
+            assert_string_equal(va, vb);
+            assert_int_equal(ca, cb);
+        }
+    }
+    xc_mset_free(a);
+    xc_mset_free(b);
+    xc_query_free(q);
+}
