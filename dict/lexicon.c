@@ -1,0 +1,72 @@
+#include "lexicon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/datadir.h"
+
+static kt_status load_vocab(const char *dir, const char *name, kt_vocab **out, kt_error *err)
+{
+    char *path = kt_path_join(dir, name);
+    if (!path)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_status st = kt_vocab_load(path, out, err);
+    free(path);
+    return st;
+}
+
+kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
+{
+    *out = NULL;
+    kt_lexicon *lex = calloc(1, sizeof *lex);
+    if (!lex)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    char *userdic = kt_path_join(data_dir, "user.dic");
+    if (!userdic) {
+        free(lex);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    kt_tokenizer_config cfg = {.dicdir = NULL, .userdic = userdic};
+    kt_status st = kt_tokenizer_open(&cfg, &lex->tokenizer, err);
+    free(userdic);
+    if (st == KT_OK)
+        st = load_vocab(data_dir, "countries.tsv", &lex->countries, err);
+    if (st == KT_OK)
+        st = load_vocab(data_dir, "fields.tsv", &lex->fields, err);
+    if (st != KT_OK) {
+        kt_lexicon_close(lex);
+        return st;
+    }
+    *out = lex;
+    return KT_OK;
+}
+
+void kt_lexicon_close(kt_lexicon *lex)
+{
+    if (!lex)
+        return;
+    kt_tokenizer_close(lex->tokenizer);
+    kt_vocab_free(lex->countries);
+    kt_vocab_free(lex->fields);
+    free(lex);
+}
+
+const char *kt_token_term(const kt_token *t, size_t *len)
+{
+    if (!t->content || t->base_len == 0 || t->base_len > KT_TERM_MAX)
+        return NULL;
+    *len = t->base_len;
+    return t->base;
+}
+
+const char *kt_lexicon_country(const kt_lexicon *lex, const char *country, const char *partner)
+{
+    if (country && *country)
+        return kt_vocab_lookup(lex->countries, country, strlen(country));
+    if (!partner)
+        return NULL;
+    const char *slash = strchr(partner, '/');
+    if (!slash || slash == partner)
+        return NULL;
+    return kt_vocab_lookup(lex->countries, partner, (size_t)(slash - partner));
+}

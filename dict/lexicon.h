@@ -1,0 +1,45 @@
+/* kyotei — the lexicon: everything that decides how kyotei sees words, loaded together.
+ *
+ * The indexer and the searcher each open one lexicon from the same data directory, so documents
+ * and queries are normalised, tokenized and canonicalised by the same code and the same files:
+ *   <data_dir>/user.dic       the compiled MeCab user dictionary (with IPADIC UTF-8)
+ *   <data_dir>/countries.tsv  the country vocabulary
+ *   <data_dir>/fields.tsv     the field vocabulary
+ *
+ * Ownership: the caller owns the kt_lexicon and closes it with kt_lexicon_close. It holds one
+ * MeCab tagger, so use one lexicon per thread.
+ * Errors: KT_ERR_IO or KT_ERR_DICT naming the file that could not be loaded.
+ */
+#ifndef KT_DICT_LEXICON_H
+#define KT_DICT_LEXICON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+#include "dict/tokenizer.h"
+#include "dict/vocab.h"
+
+/* Xapian cannot store terms longer than 245 bytes; kyotei leaves out longer words at index time
+ * and at query time alike (a "word" that long is noise: a run of symbols or a pasted blob). */
+#define KT_TERM_MAX 200
+
+typedef struct kt_lexicon {
+    kt_tokenizer *tokenizer;
+    kt_vocab *countries;
+    kt_vocab *fields;
+} kt_lexicon;
+
+kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);
+void kt_lexicon_close(kt_lexicon *lex);  /* NULL allowed */
+
+/* The index term of a content token (its normalised base form), or NULL when the token is not
+ * indexed (not a content word, or longer than KT_TERM_MAX). *len receives the term's length. */
+const char *kt_token_term(const kt_token *t, size_t *len);
+
+/* The canonical country of an agreement: `country` looked up in the vocabulary; when empty, the
+ * country part of a partner written `国/相手`. Returns the vocabulary's name, or NULL when neither
+ * names a known country (the caller then keeps what was written). */
+const char *kt_lexicon_country(const kt_lexicon *lex, const char *country, const char *partner);
+
+#endif
