@@ -170,16 +170,16 @@ xc_status hand_out(std::unique_ptr<T> &made, T **out) {
 }  // namespace
 
 #define XC_TRY try
-#define XC_CATCH(err)              \
-    catch (...) {                  \
-        return fail_current(err);  \
+#define XC_CATCH(err)             \
+    catch (...) {                 \
+        return fail_current(err); \
     }
 
 // Argument checks come before XC_TRY: they cannot throw, and their message names the broken
 // precondition ("xc_search: expected q != NULL").
-#define XC_REQUIRE(cond, err)                                           \
-    do {                                                                \
-        if (!(cond)) return fail_invalid((err), __func__, "expected " #cond); \
+#define XC_REQUIRE(cond, err)                                                     \
+    do {                                                                          \
+        if (!(cond)) return fail_invalid((err), __func__, "expected " #cond);     \
     } while (0)
 
 extern "C" {
