@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "dict/fields.h"
 #include "dict/tokenizer.h"
 #include "dict/vocab.h"
 

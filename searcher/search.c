@@ -1,0 +1,288 @@
+#include "search.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus/schema.h"
+#include "searcher/query.h"
+#include "searcher/snippet.h"
+#include "xapian-c/xc.h"
+
+/* How many characters of description a hit shows. */
+#define SNIPPET_CHARS 80
+
+struct kt_searcher {
+    xc_db *db;
+    kt_lexicon *lex;
+};
+
+static kt_status index_error(const xc_error *xe, const char *what, kt_error *err)
+{
+    return kt_error_set(err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INDEX, "%s: %s", what, xe->message);
+}
+
+kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
+                           kt_error *err)
+{
+    *out = NULL;
+    if (n_paths == 0)
+        return kt_error_set(err, KT_ERR_INDEX, "no index given");
+    kt_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    xc_error xe;
+    kt_status st = KT_OK;
+    if (xc_db_open_empty(&s->db, &xe) != XC_OK)
+        st = index_error(&xe, "index", err);
+    for (size_t i = 0; i < n_paths && st == KT_OK; i++) {
+        if (xc_db_add_shard(s->db, db_paths[i], &xe) != XC_OK) {
+            st = index_error(&xe, db_paths[i], err);
+            break;
+        }
+        /* a shard must have been written by kyotei, with this schema */
+        xc_db *one;
+        char *version = NULL;
+        size_t vlen;
+        if (xc_db_open(db_paths[i], &one, &xe) != XC_OK) {
+            st = index_error(&xe, db_paths[i], err);
+            break;
+        }
+        if (xc_db_get_metadata(one, KT_META_SCHEMA_KEY, &version, &vlen, &xe) != XC_OK)
+            st = index_error(&xe, db_paths[i], err);
+        else if (strcmp(version, KT_META_SCHEMA_VERSION) != 0)
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: not a kyotei index (schema '%s', expected '%s'); rebuild it "
+                              "with kyotei-index", db_paths[i], version, KT_META_SCHEMA_VERSION);
+        free(version);
+        xc_db_close(one);
+    }
+    if (st == KT_OK)
+        st = kt_lexicon_open(data_dir, &s->lex, err);
+    if (st != KT_OK) {
+        kt_searcher_close(s);
+        return st;
+    }
+    *out = s;
+    return KT_OK;
+}
+
+void kt_searcher_close(kt_searcher *s)
+{
+    if (!s)
+        return;
+    xc_db_close(s->db);
+    kt_lexicon_close(s->lex);
+    free(s);
+}
+
+static void facet_free(kt_facet *f)
+{
+    for (size_t i = 0; i < f->count; i++)
+        free(f->items[i].value);
+    free(f->items);
+    f->items = NULL;
+    f->count = 0;
+}
+
+static void hit_free(kt_hit *h)
+{
+    for (int c = 0; c < KT_COL_COUNT; c++)
+        free(h->col[c]);
+    free(h->country);
+    for (size_t i = 0; i < h->n_fields; i++)
+        free(h->fields[i]);
+    free(h->fields);
+    free(h->snippet);
+    free(h->marks);
+}
+
+void kt_result_free(kt_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_hits; i++)
+        hit_free(&r->hits[i]);
+    free(r->hits);
+    facet_free(&r->countries);
+    facet_free(&r->fields);
+    for (size_t i = 0; i < r->n_terms; i++)
+        free(r->terms[i]);
+    free(r->terms);
+    free(r);
+}
+
+/* Adds `count` to value's entry in the facet (a facet has a few dozen values at most). */
+static kt_status facet_add(kt_facet *f, const char *value, size_t len, uint32_t count, kt_error *err)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        if (strlen(f->items[i].value) == len && memcmp(f->items[i].value, value, len) == 0) {
+            f->items[i].count += count;
+            return KT_OK;
+        }
+    }
+    kt_facet_count *grown = realloc(f->items, (f->count + 1) * sizeof *grown);
+    char *copy = malloc(len + 1);
+    if (!grown || !copy) {
+        if (grown)
+            f->items = grown;
+        free(copy);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    memcpy(copy, value, len);
+    copy[len] = '\0';
+    f->items = grown;
+    f->items[f->count++] = (kt_facet_count){copy, count};
+    return KT_OK;
+}
+
+static int by_count_then_value(const void *a, const void *b)
+{
+    const kt_facet_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+/* Reads facet k of the match set. A value may hold several facet values joined with
+ * KT_FACET_SEP (an agreement's fields): each part is counted, which is exact because one
+ * agreement lists a field once. Documents without a value are not counted. */
+static kt_status read_facet(const xc_mset *m, size_t k, kt_facet *f, kt_error *err)
+{
+    size_t n = xc_mset_facet_size(m, k);
+    for (size_t i = 0; i < n; i++) {
+        const char *value;
+        size_t len;
+        uint32_t count;
+        xc_error xe;
+        if (xc_mset_facet_get(m, k, i, &value, &len, &count, &xe) != XC_OK)
+            return index_error(&xe, "facet", err);
+        size_t start = 0;
+        for (size_t j = 0; j <= len; j++) {
+            if (j < len && value[j] != KT_FACET_SEP)
+                continue;
+            if (j > start) {
+                kt_status st = facet_add(f, value + start, j - start, count, err);
+                if (st != KT_OK)
+                    return st;
+            }
+            start = j + 1;
+        }
+    }
+    if (f->count)
+        qsort(f->items, f->count, sizeof *f->items, by_count_then_value);
+    return KT_OK;
+}
+
+static char *json_text(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return strdup(s ? s : "");
+}
+
+/* Fills a hit from the document's stored record (corpus/schema.h). */
+static kt_status read_record(const char *data, size_t len, kt_hit *h, kt_error *err)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb(data, len, 0, &jerr);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return kt_error_set(err, KT_ERR_INDEX, "damaged stored record: %s", jerr.text);
+    }
+    bool ok = true;
+    for (int c = 0; c < KT_COL_COUNT; c++)
+        ok &= (h->col[c] = json_text(obj, kt_column_name(c))) != NULL;
+    ok &= (h->country = json_text(obj, KT_DATA_COUNTRY_CANONICAL)) != NULL;
+    json_t *fields = json_object_get(obj, KT_DATA_FIELDS_CANONICAL);
+    size_t n = json_is_array(fields) ? json_array_size(fields) : 0;
+    h->fields = n ? calloc(n, sizeof *h->fields) : NULL;
+    ok &= n == 0 || h->fields != NULL;
+    for (size_t i = 0; i < n && ok; i++) {
+        const char *s = json_string_value(json_array_get(fields, i));
+        ok &= (h->fields[h->n_fields++] = strdup(s ? s : "")) != NULL;
+    }
+    json_decref(obj);
+    return ok ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+}
+
+static kt_status read_hits(kt_searcher *s, const xc_mset *m, kt_result *r, kt_error *err)
+{
+    uint32_t n = xc_mset_size(m);
+    r->hits = n ? calloc(n, sizeof *r->hits) : NULL;
+    if (n && !r->hits)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        kt_hit *h = &r->hits[r->n_hits++];
+        h->rank = r->offset + i + 1;
+        xc_error xe;
+        xc_doc *doc;
+        char *data;
+        size_t len;
+        if (xc_mset_weight(m, i, &h->score, &xe) != XC_OK || xc_mset_document(m, i, &doc, &xe) != XC_OK)
+            return index_error(&xe, "result", err);
+        xc_status xs = xc_doc_get_data(doc, &data, &len, &xe);
+        xc_doc_free(doc);
+        if (xs != XC_OK)
+            return index_error(&xe, "result", err);
+        kt_status st = read_record(data, len, h, err);
+        free(data);
+        if (st == KT_OK)
+            st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], r->terms, r->n_terms, SNIPPET_CHARS,
+                                  &h->snippet, &h->marks, &h->n_marks, err);
+        if (st != KT_OK)
+            return st;
+    }
+    return KT_OK;
+}
+
+kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
+{
+    *out = NULL;
+    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
+        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
+    if (!req->all && req->limit > KT_SEARCH_MAX_LIMIT)
+        return kt_error_set(err, KT_ERR_INPUT, "limit larger than %u", KT_SEARCH_MAX_LIMIT);
+    kt_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_term_list terms = {0};
+    xc_query *q = NULL;
+    kt_status st = kt_query_build(s->lex, req, &q, &terms, err);
+    r->terms = terms.items;
+    r->n_terms = terms.count;
+
+    uint32_t doc_count = 0;
+    xc_error xe;
+    xc_mset *m = NULL;
+    if (st == KT_OK && xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
+        st = index_error(&xe, "index", err);
+    if (st == KT_OK) {
+        static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
+        xc_search_opts o;
+        xc_search_opts_init(&o);
+        o.offset = req->offset;
+        o.limit = req->all ? doc_count : req->limit;
+        o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
+        o.facet_slots = facet_slots;
+        o.n_facet_slots = 2;
+        r->offset = o.offset;
+        r->limit = o.limit;
+        if (xc_search(s->db, q, &o, &m, &xe) != XC_OK)
+            st = index_error(&xe, "search", err);
+    }
+    if (st == KT_OK) {
+        r->total = xc_mset_matches_estimated(m);
+        st = read_facet(m, 0, &r->countries, err);
+        if (st == KT_OK)
+            st = read_facet(m, 1, &r->fields, err);
+        if (st == KT_OK)
+            st = read_hits(s, m, r, err);
+    }
+    xc_mset_free(m);
+    xc_query_free(q);
+    if (st != KT_OK) {
+        kt_result_free(r);
+        return st;
+    }
+    *out = r;
+    return KT_OK;
+}

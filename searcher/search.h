@@ -1,0 +1,86 @@
+/* kyotei — searching agreements: the library behind kyotei-search and the CGI, for any C program
+ * that wants to embed kyotei.
+ *
+ * A kt_searcher holds the open index (one or more shards searched as one) and a lexicon; it serves
+ * any number of requests, one at a time (use one per thread). kt_search runs one request and hands
+ * back a kt_result: the page of hits, the total for the whole match set and the facet counts over
+ * the whole match set. kt_search never prints: writers (searcher/write.h) turn results into text.
+ *
+ * Ownership: the caller owns the searcher (kt_searcher_close) and each result (kt_result_free);
+ * everything reachable from a result belongs to it.
+ * Errors: KT_ERR_INDEX (missing, damaged or foreign index, with the path), KT_ERR_DICT, KT_ERR_INPUT
+ * (a request outside the limits below), KT_ERR_NOMEM.
+ */
+#ifndef KT_SEARCHER_SEARCH_H
+#define KT_SEARCHER_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "corpus/agreement.h"
+#include "dict/lexicon.h"
+
+#define KT_SEARCH_MAX_LIMIT 100000u   /* a page larger than this is refused; use `all` */
+#define KT_SEARCH_MAX_QUERY_BYTES 4096 /* longer queries are refused */
+
+typedef struct kt_searcher kt_searcher;
+
+typedef struct kt_search_request {
+    const char *query;                 /* the words typed; NULL or "" lists every matching agreement */
+    const char *const *countries;      /* filters: several values of one facet OR together, */
+    size_t n_countries;                /*          different facets AND */
+    const char *const *fields;
+    size_t n_fields;
+    uint32_t offset;
+    uint32_t limit;
+    bool all;                          /* every match, whatever the limit */
+} kt_search_request;
+
+/* A marked word in a snippet: bytes [start, end) of the snippet text. */
+typedef struct kt_mark {
+    size_t start, end;
+} kt_mark;
+
+typedef struct kt_hit {
+    uint32_t rank;                     /* 1-based, over the whole match set */
+    double score;                      /* BM25; 0 when browsing without words */
+    char *col[KT_COL_COUNT];           /* the agreement's columns as stored */
+    char *country;                     /* canonical country */
+    char **fields;                     /* canonical fields */
+    size_t n_fields;
+    char *snippet;                     /* a passage of the description around the matched words */
+    kt_mark *marks;
+    size_t n_marks;
+} kt_hit;
+
+typedef struct kt_facet_count {
+    char *value;
+    uint32_t count;
+} kt_facet_count;
+
+typedef struct kt_facet {
+    kt_facet_count *items;             /* sorted by count (most first), then by value */
+    size_t count;
+} kt_facet;
+
+typedef struct kt_result {
+    uint32_t total;                    /* exact number of matching agreements */
+    uint32_t offset, limit;
+    kt_hit *hits;
+    size_t n_hits;
+    kt_facet countries;
+    kt_facet fields;
+    char **terms;                      /* the index terms the query looked for (for highlighting) */
+    size_t n_terms;
+} kt_result;
+
+/* Opens the index at each of db_paths as one, and the lexicon in data_dir. */
+kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
+                           kt_error *err);
+kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err);
+void kt_result_free(kt_result *r);      /* NULL allowed */
+void kt_searcher_close(kt_searcher *s); /* NULL allowed */
+
+#endif

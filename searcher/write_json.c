@@ -1,0 +1,63 @@
+#include "write.h"
+
+#include <jansson.h>
+#include <string.h>
+
+/* Number of characters (code points) in the first `bytes` bytes of UTF-8 text: JSON readers
+ * index strings by character, not by byte. */
+static size_t chars_in(const char *s, size_t bytes)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < bytes; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static json_t *facet_json(const kt_facet *f)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < f->count; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:i}", "value", f->items[i].value, "count",
+                                             (json_int_t)f->items[i].count));
+    return arr;
+}
+
+static json_t *hit_json(const kt_hit *h)
+{
+    json_t *fields = json_array();
+    for (size_t k = 0; k < h->n_fields; k++)
+        json_array_append_new(fields, json_string(h->fields[k]));
+    json_t *highlights = json_array();
+    for (size_t k = 0; k < h->n_marks; k++) {
+        size_t start = chars_in(h->snippet, h->marks[k].start);
+        size_t length = chars_in(h->snippet + h->marks[k].start, h->marks[k].end - h->marks[k].start);
+        json_array_append_new(highlights, json_pack("{s:I, s:I}", "start", (json_int_t)start, "length",
+                                                    (json_int_t)length));
+    }
+    return json_pack("{s:s, s:i, s:f, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o}",
+                     "id", h->col[KT_COL_ID], "rank", (json_int_t)h->rank, "score", h->score,
+                     "municipality", h->col[KT_COL_MUNICIPALITY], "prefecture", h->col[KT_COL_PREFECTURE],
+                     "title", h->col[KT_COL_TITLE], "partner", h->col[KT_COL_PARTNER], "country", h->country,
+                     "fields", fields, "fields_raw", h->col[KT_COL_FIELDS], "description",
+                     h->col[KT_COL_DESCRIPTION], "signed", h->col[KT_COL_SIGNED], "url", h->col[KT_COL_URL],
+                     "snippet", h->snippet, "highlights", highlights);
+}
+
+kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err)
+{
+    json_t *hits = json_array();
+    for (size_t i = 0; i < r->n_hits; i++)
+        json_array_append_new(hits, hit_json(&r->hits[i]));
+    json_t *doc = json_pack("{s:s, s:i, s:i, s:i, s:o, s:{s:o, s:o}}", "query", query ? query : "", "total",
+                            (json_int_t)r->total, "offset", (json_int_t)r->offset, "limit", (json_int_t)r->limit,
+                            "hits", hits, "facets", "country", facet_json(&r->countries), "field",
+                            facet_json(&r->fields));
+    if (!doc || json_array_size(hits) != r->n_hits)
+        return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    fputc('\n', out);
+    if (rc != 0 || fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}

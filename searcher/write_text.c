@@ -1,0 +1,58 @@
+#include "write.h"
+
+#include <string.h>
+
+/* The snippet with its marks wrapped in the style's delimiters. */
+static void put_snippet(FILE *out, const kt_hit *h, const kt_text_style *style)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < h->n_marks; i++) {
+        fwrite(h->snippet + pos, 1, h->marks[i].start - pos, out);
+        fputs(style->mark_open, out);
+        fwrite(h->snippet + h->marks[i].start, 1, h->marks[i].end - h->marks[i].start, out);
+        fputs(style->mark_close, out);
+        pos = h->marks[i].end;
+    }
+    fputs(h->snippet + pos, out);
+}
+
+static void put_facet(FILE *out, const char *name, const kt_facet *f)
+{
+    fprintf(out, "%s:", name);
+    for (size_t i = 0; i < f->count; i++)
+        fprintf(out, "%s %s %u", i ? "," : "", f->items[i].value, f->items[i].count);
+    fputc('\n', out);
+}
+
+kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *style, kt_error *err)
+{
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const kt_hit *h = &r->hits[i];
+        fprintf(out, "%u. %s\n", h->rank, h->col[KT_COL_TITLE]);
+        fprintf(out, "   %s → %s", h->col[KT_COL_MUNICIPALITY], h->col[KT_COL_PARTNER]);
+        if (h->n_fields) {
+            fputs(" | ", out);
+            for (size_t k = 0; k < h->n_fields; k++)
+                fprintf(out, "%s%s", k ? "・" : "", h->fields[k]);
+        }
+        if (*h->col[KT_COL_SIGNED])
+            fprintf(out, " | %s", h->col[KT_COL_SIGNED]);
+        fputs("\n   ", out);
+        put_snippet(out, h, style);
+        fputs("\n\n", out);
+    }
+    if (r->total == 0)
+        fputs("No agreement matches.\n", out);
+    else if (r->n_hits < r->total)
+        fprintf(out, "%u agreement%s match; showing %u–%u.\n", r->total, r->total == 1 ? "" : "s",
+                r->n_hits ? r->hits[0].rank : 0, r->n_hits ? r->hits[r->n_hits - 1].rank : 0);
+    else
+        fprintf(out, "%u agreement%s match.\n", r->total, r->total == 1 ? "" : "s");
+    if (r->total) {
+        put_facet(out, "country", &r->countries);
+        put_facet(out, "field", &r->fields);
+    }
+    if (fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}

@@ -1,0 +1,10 @@
+# Runs the corpus checker, against the source list too when it is present.
+if(EXISTS "${SEED}")
+  execute_process(COMMAND ${PYTHON} ${CHECKER} ${CORPUS} --source ${SEED} RESULT_VARIABLE rc)
+else()
+  message(STATUS "source list not found beside the tree; checking the corpus's shape only")
+  execute_process(COMMAND ${PYTHON} ${CHECKER} ${CORPUS} RESULT_VARIABLE rc)
+endif()
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "corpus check failed")
+endif()

@@ -1,0 +1,263 @@
+"""End-to-end tests: the real kyotei-index and kyotei-search over real indexes built from the
+bundled corpus and from files each test writes. Run by ctest (tests/e2e/CMakeLists.txt), which
+sets KYOTEI_BIN (the built programs) and KYOTEI_SOURCE (the source tree)."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BIN = os.environ["KYOTEI_BIN"]
+SOURCE = os.environ["KYOTEI_SOURCE"]
+CORPUS = os.path.join(SOURCE, "corpus", "agreements.csv")
+HEADER = "id,municipality,prefecture,title,partner,country,fields,description,signed,url\n"
+
+
+def run(program, *args, env=None, stdin=None):
+    full_env = dict(os.environ)
+    full_env.pop("KYOTEI_DB", None)
+    full_env.update(env or {})
+    return subprocess.run([os.path.join(BIN, program), *args], capture_output=True, text=True,
+                          env=full_env, input=stdin, timeout=120)
+
+
+def search_json(*args, env=None):
+    p = run("kyotei-search", "--format", "json", *args, env=env)
+    if p.returncode not in (0, 1):
+        raise AssertionError(f"kyotei-search {args} exited {p.returncode}: {p.stderr}")
+    return json.loads(p.stdout), p
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="kyotei-e2e-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text, mode="w"):
+        path = os.path.join(self.dir, name)
+        with open(path, mode) as f:
+            f.write(text)
+        return path
+
+
+class BundledCorpus(unittest.TestCase):
+    """The default index, built from corpus/agreements.csv by the build."""
+
+    def test_youth_exchange_finds_exactly_the_three_agreements_akita_first(self):
+        result, p = search_json("青少年", "交流")
+        self.assertEqual(p.returncode, 0)
+        ids = [h["id"] for h in result["hits"]]
+        self.assertEqual(result["total"], 3)
+        self.assertEqual(ids[0], "akita-008")
+        self.assertEqual(sorted(ids), ["akita-008", "aomori-003", "hokkaido-004"])
+
+    def test_text_output_shows_titles_marks_and_facets(self):
+        p = run("kyotei-search", "青少年", "交流")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = p.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("1. 日本国秋田県と中華人民共和国天津市の青少年交流"), lines[0])
+        self.assertIn("秋田県 → 中国/天津市", p.stdout)
+        self.assertIn("**交流**", p.stdout)  # not a terminal: marks as **word**
+        self.assertIn("3 agreements match.", p.stdout)
+        self.assertIn("country: 韓国 2, 中国 1", p.stdout)
+        self.assertRegex(p.stdout, r"field: .*青少年 1")
+
+    def test_empty_query_lists_every_agreement(self):
+        result, p = search_json("--all")
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(result["total"], 40)
+        self.assertEqual(len(result["hits"]), 40)
+        self.assertEqual([h["rank"] for h in result["hits"]], list(range(1, 41)))
+        self.assertEqual(result["hits"][0]["id"], "hokkaido-001")
+
+    def test_every_agreement_has_a_country_and_a_canonical_field(self):
+        result, _ = search_json("--all")
+        for hit in result["hits"]:
+            self.assertTrue(hit["country"], hit["id"])
+            self.assertGreaterEqual(len(hit["fields"]), 1, hit["id"])
+        p = run("kyotei-index", "--db", os.path.join(tempfile.mkdtemp(prefix="kyotei-e2e-"), "idx"), CORPUS)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("warning:", p.stderr)
+
+    def test_facets_count_the_whole_match_set_not_the_page(self):
+        page, _ = search_json("--limit", "1", "交流")
+        everything, _ = search_json("--all", "交流")
+        self.assertEqual(len(page["hits"]), 1)
+        self.assertEqual(page["total"], len(everything["hits"]))
+        self.assertEqual(page["facets"], everything["facets"])
+        by_country = {}
+        for hit in everything["hits"]:
+            by_country[hit["country"]] = by_country.get(hit["country"], 0) + 1
+        self.assertEqual({f["value"]: f["count"] for f in page["facets"]["country"]}, by_country)
+        counts = [(-f["count"], f["value"]) for f in page["facets"]["country"]]
+        self.assertEqual(counts, sorted(counts))
+
+    def test_filters_or_within_a_facet_and_across_facets(self):
+        china, _ = search_json("--all", "--country", "中国")
+        self.assertTrue(china["hits"])
+        self.assertTrue(all(h["country"] == "中国" for h in china["hits"]))
+        alias, _ = search_json("--all", "--country", "中華人民共和国")
+        self.assertEqual([h["id"] for h in alias["hits"]], [h["id"] for h in china["hits"]])
+        both, _ = search_json("--all", "--country", "中国", "--country", "韓国")
+        korea, _ = search_json("--all", "--country", "韓国")
+        self.assertEqual(both["total"], china["total"] + korea["total"])
+        tourism_china, _ = search_json("--all", "--country", "中国", "--field", "観光")
+        self.assertTrue(tourism_china["hits"])
+        for h in tourism_china["hits"]:
+            self.assertEqual(h["country"], "中国")
+            self.assertIn("観光", h["fields"])
+
+    def test_width_and_case_variants_are_one_word(self):
+        results = [search_json(q)[0] for q in ("ICT", "ＩＣＴ", "ict", "ｉｃｔ")]
+        self.assertEqual(results[0]["total"], 1)
+        self.assertEqual(results[0]["hits"][0]["id"], "sendai-005")
+        for r in results[1:]:
+            self.assertEqual([h["id"] for h in r["hits"]], ["sendai-005"])
+
+    def test_words_inside_descriptions_and_partners_are_found(self):
+        result, _ = search_json("デューク大学")
+        self.assertEqual([h["id"] for h in result["hits"]], ["iwate-001"])
+        self.assertEqual(result["hits"][0]["url"], "")
+        result, _ = search_json("釜山")
+        self.assertEqual(sorted(h["id"] for h in result["hits"]), ["hokkaido-001", "hokkaido-002", "sapporo-002"])
+
+    def test_nothing_found_exits_1(self):
+        p = run("kyotei-search", "存在しない語彙ですよ")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("No agreement matches.", p.stdout)
+        result, p = search_json("zzzzqqq")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(result["total"], 0)
+        self.assertEqual(result["hits"], [])
+
+    def test_json_fields_are_complete(self):
+        result, _ = search_json("チェンマイ")
+        hit = result["hits"][0]
+        for key in ("id", "rank", "score", "municipality", "prefecture", "title", "partner", "country",
+                    "fields", "fields_raw", "description", "signed", "url", "snippet"):
+            self.assertIn(key, hit)
+        self.assertEqual(hit["id"], "hokkaido-005")
+        self.assertEqual(hit["country"], "タイ")
+        self.assertEqual(hit["signed"], "2013-02")
+        self.assertEqual(hit["url"], "http://www.pref.hokkaido.lg.jp/ss/tsk/chiangmai-hokkaido.htm")
+        marked = [hit["snippet"][m["start"]:m["start"] + m["length"]] for m in hit["highlights"]]
+        self.assertIn("チェンマイ", marked)
+        self.assertEqual(result["query"], "チェンマイ")
+        self.assertEqual(result["limit"], 10)
+
+    def test_bad_options_are_errors(self):
+        for args in (["--limit", "abc"], ["--limit", "-1"], ["--offset", "x"], ["--format", "xml"],
+                     ["--no-such-option"]):
+            p = run("kyotei-search", *args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertIn("kyotei-search", p.stderr)
+        p = run("kyotei-search", "--db", "/nonexistent/kyotei-index", "交流")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("/nonexistent/kyotei-index", p.stderr)
+
+    def test_help_and_version(self):
+        for program in ("kyotei-search", "kyotei-index"):
+            p = run(program, "--help")
+            self.assertEqual(p.returncode, 0)
+            self.assertIn("Usage: " + program, p.stdout)
+            p = run(program, "--version")
+            self.assertEqual(p.returncode, 0)
+            self.assertRegex(p.stdout, program + r" \d+\.\d+\.\d+")
+
+
+class Indexing(TempDirTest):
+    def build(self, *files, db=None):
+        return run("kyotei-index", "--db", db or os.path.join(self.dir, "idx"), *files)
+
+    def test_rebuild_replaces_the_index_whole(self):
+        db = os.path.join(self.dir, "idx")
+        first = self.write("a.csv", HEADER + "x-1,札幌市,北海道,観光の協定,中国/大連市,中国,観光,観光交流の推進,2008,\n")
+        self.assertEqual(self.build(first, db=db).returncode, 0)
+        r, _ = search_json("--db", db, "--all")
+        self.assertEqual([h["id"] for h in r["hits"]], ["x-1"])
+        second = self.write("b.csv", HEADER + "y-1,青森県,青森県,医療の協定,韓国/済州,韓国,医療,医療交流,2010,\n"
+                                              "y-2,青森県,青森県,経済の協定,タイ/バンコク,,経済,経済交流,,\n")
+        self.assertEqual(self.build(second, db=db).returncode, 0)
+        r, _ = search_json("--db", db, "--all")
+        self.assertEqual([h["id"] for h in r["hits"]], ["y-1", "y-2"])
+        self.assertEqual(r["hits"][1]["country"], "タイ")  # from the partner written 国/相手
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-2"])
+
+    def test_bad_rows_are_all_listed_and_the_old_index_stays(self):
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(self.build(CORPUS, db=db).returncode, 0)
+        before, _ = search_json("--db", db, "青少年", "交流")
+        cases = {
+            "columns.csv": (HEADER + "c-1,m,p,t,x,c,f,d,,\nc-2,m,p,t\n", ":3: expected 10 columns, found 4"),
+            "quote.csv": (HEADER + "q-1,m,p,\"t\"x,x,c,f,d,,\n", ":2: malformed quoting"),
+            "utf8.csv": (HEADER + "u-1,m,p,t\xff,x,c,f,d,,\n", ":2: column 'title' is not valid UTF-8"),
+            "noid.csv": (HEADER + ",m,p,t,x,c,f,d,,\n", ":2: missing id"),
+            "notitle.csv": (HEADER + "n-1,m,p,,x,c,f,d,,\n", ":2: missing title"),
+            "nodesc.csv": (HEADER + "n-2,m,p,t,x,c,f,,,\n", ":2: missing description"),
+            "dup.csv": (HEADER + "d-1,m,p,t,x,c,f,d,,\nd-1,m,p,t,x,c,f,d,,\n", ":3: duplicate id 'd-1'"),
+        }
+        for name, (text, message) in cases.items():
+            path = os.path.join(self.dir, name)
+            with open(path, "wb") as f:
+                f.write(text.encode("utf-8", "surrogateescape") if "\xff" not in text
+                        else text.replace("\xff", "").encode() .replace(b"t,x", b"t\xff,x", 1))
+            p = self.build(path, db=db)
+            self.assertEqual(p.returncode, 1, name + p.stderr)
+            self.assertIn(path + message, p.stderr, name)
+            self.assertIn("was not changed", p.stderr)
+            after, _ = search_json("--db", db, "青少年", "交流")
+            self.assertEqual(after["hits"], before["hits"], name)
+        # every bad row of a file is listed, not just the first
+        many = self.write("many.csv", HEADER + ",m,p,t,x,c,f,d,,\nok,m,p,t,x,c,f,d,,\nz,m,p,,x,c,f,d,,\n")
+        p = self.build(many, db=db)
+        self.assertIn(many + ":2: missing id", p.stderr)
+        self.assertIn(many + ":4: missing title", p.stderr)
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-1"])
+
+    def test_refuses_a_directory_that_is_not_an_index(self):
+        target = os.path.join(self.dir, "mine")
+        os.mkdir(target)
+        self.write("mine/notes.txt", "keep me")
+        p = self.build(CORPUS, db=target)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not a kyotei index", p.stderr)
+        self.assertEqual(os.listdir(target), ["notes.txt"])
+
+    def test_missing_file_and_missing_db_are_errors(self):
+        p = self.build(os.path.join(self.dir, "none.csv"))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("none.csv: cannot open", p.stderr)
+        p = run("kyotei-index", CORPUS)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--db", p.stderr)
+
+    def test_reads_standard_input(self):
+        db = os.path.join(self.dir, "idx")
+        p = run("kyotei-index", "--db", db, "-", stdin=HEADER + "s-1,m,北海道,標準入力の協定,韓国/釜山,,経済,説明,,\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r, _ = search_json("--db", db, "標準入力")
+        self.assertEqual([h["id"] for h in r["hits"]], ["s-1"])
+
+    def test_hostile_text_round_trips_through_json(self):
+        db = os.path.join(self.dir, "idx")
+        title = '<script>alert("x")</script> \\ "quoted" \u2028 終わり'
+        path = self.write("hostile.csv", HEADER + 'h-1,m,p,"' + title.replace('"', '""') + '",x,c,f,説明,,\n')
+        self.assertEqual(self.build(path, db=db).returncode, 0)
+        r, p = search_json("--db", db, "--all")
+        self.assertEqual(r["hits"][0]["title"], title)
+        self.assertNotIn("<script>alert(\"x\")", p.stdout)  # the quote is escaped in JSON text
+
+    def test_environment_names_the_default_db(self):
+        db = os.path.join(self.dir, "idx")
+        path = self.write("e.csv", HEADER + "e-1,m,p,環境変数の協定,x,c,f,説明,,\n")
+        self.assertEqual(self.build(path, db=db).returncode, 0)
+        r, _ = search_json("環境変数", env={"KYOTEI_DB": db})
+        self.assertEqual([h["id"] for h in r["hits"]], ["e-1"])
+
+
+if __name__ == "__main__":
+    unittest.main()
