@@ -21,7 +21,8 @@ packages=(
 )
 test_packages=(
   libcmocka-dev                      # unit tests
-  python3                            # corpus checker
+  python3                            # end-to-end tests, corpus checker
+  xapian-tools                       # xapian-tcpsrv, for the remote-shard tests
 )
 
 want=("${packages[@]}")

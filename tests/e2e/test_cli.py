@@ -5,8 +5,10 @@ sets KYOTEI_BIN (the built programs) and KYOTEI_SOURCE (the source tree)."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 BIN = os.environ["KYOTEI_BIN"]
@@ -217,6 +219,30 @@ class Indexing(TempDirTest):
         self.assertIn(many + ":2: missing id", p.stderr)
         self.assertIn(many + ":4: missing title", p.stderr)
         self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-1"])
+
+    def test_a_killed_rebuild_leaves_the_old_index_searchable(self):
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(self.build(CORPUS, db=db).returncode, 0)
+        before, _ = search_json("--db", db, "--all", "交流")
+        # a file large enough that the rebuild is still running when it is killed
+        rows = [HEADER.rstrip("\n")]
+        for i in range(30000):
+            rows.append(f"big-{i},札幌市,北海道,観光と経済の交流協定その{i},中国/大連市,中国,経済、観光,"
+                        f"相互の観光交流と経済協力の推進を図るため、職員の相互派遣を行う。{i}回目,2008,")
+        big = self.write("big.csv", "\n".join(rows) + "\n")
+        for delay in (0.05, 0.3, 0.8):
+            proc = subprocess.Popen([os.path.join(BIN, "kyotei-index"), "--db", db, big],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            after, p = search_json("--db", db, "--all", "交流")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(after["hits"], before["hits"], f"killed after {delay} s")
+        # the next run succeeds and clears what the killed ones left
+        p = self.build(CORPUS, db=db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-2"])
 
     def test_refuses_a_directory_that_is_not_an_index(self):
         target = os.path.join(self.dir, "mine")
