@@ -1,8 +1,8 @@
 // xapian-c — the C face of libxapian; see xc.h for the contract.
 //
-// Every extern "C" entry point runs its body inside XC_TRY ... XC_CATCH(err): no exception, from
-// Xapian, from the standard library or from anywhere else, may unwind into C code, which has no
-// idea what to do with it. Functions that cannot report a status (sizes, describe, free) catch
+// Every extern "C" entry point runs its body inside guard(): no exception, from Xapian, from the
+// standard library or from anywhere else, may unwind into C code, which has no idea what to do
+// with it. Functions that cannot report a status (sizes, describe, free) catch
 // everything themselves and fall back to a harmless value.
 
 #include "xapian-c/xc.h"
@@ -17,6 +17,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 struct xc_db {
@@ -161,6 +162,17 @@ xc_status copy_out(const std::string &s, char **out, size_t *len, xc_error *err)
     return XC_OK;
 }
 
+// C callers may pass any int where an enum is declared, but C++ may assume that an enum holds
+// only values within the range of its enumerators (UBSan checks it). So an enum argument is read
+// as the int it really is before anything checks it.
+template <typename E>
+int enum_value(const E &e) {
+    static_assert(sizeof(E) == sizeof(int), "C passes these enums as int");
+    int v;
+    std::memcpy(&v, &e, sizeof v);
+    return v;
+}
+
 template <typename T>
 xc_status hand_out(std::unique_ptr<T> &made, T **out) {
     *out = made.release();
@@ -169,23 +181,35 @@ xc_status hand_out(std::unique_ptr<T> &made, T **out) {
 
 }  // namespace
 
-#define XC_TRY try
-#define XC_CATCH(err)             \
-    catch (...) {                 \
-        return fail_current(err); \
+// Runs the body of an entry point. Whatever it throws becomes a status and a message here, so
+// no exception can unwind into C (and noexcept makes that a promise the compiler keeps). The body
+// returns an xc_status, or nothing for XC_OK.
+template <typename F>
+xc_status guard(xc_error *err, F &&body) noexcept {
+    try {
+        if constexpr (std::is_void_v<decltype(body())>) {
+            body();
+            return XC_OK;
+        } else {
+            return body();
+        }
+    } catch (...) {
+        return fail_current(err);
     }
+}
 
-// Argument checks come before XC_TRY: they cannot throw, and their message names the broken
+// Argument checks come before guard(): they cannot throw, and their message names the broken
 // precondition ("xc_search: expected q != NULL").
 #define XC_REQUIRE(cond, err)                                                     \
     do {                                                                          \
         if (!(cond)) return fail_invalid((err), __func__, "expected " #cond);     \
     } while (0)
 
-extern "C" {
+// The entry points keep the C linkage xc.h declares for them; the helpers between them are
+// ordinary C++.
 
 const char *xc_status_name(xc_status st) {
-    switch (st) {
+    switch (enum_value(st)) {
         case XC_OK: return "ok";
         case XC_ERR_NOMEM: return "out of memory";
         case XC_ERR_INVALID: return "invalid argument";
@@ -205,31 +229,27 @@ const char *xc_status_name(xc_status st) {
 xc_status xc_db_open(const char *path, xc_db **out, xc_error *err) {
     XC_REQUIRE(path != NULL, err);
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_db> db(new xc_db{Xapian::Database(path), 1});
         return hand_out(db, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_open_empty(xc_db **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_db> db(new xc_db{});
         return hand_out(db, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_add_shard(xc_db *db, const char *path, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(path != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         db->db.add_database(Xapian::Database(path));
         db->shards++;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned timeout_ms,
@@ -237,7 +257,7 @@ xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned 
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(host != NULL && *host != '\0', err);
     XC_REQUIRE(port > 0 && port <= 65535, err);
-    XC_TRY {
+    return guard(err, [&] {
 #if XAPIAN_AT_LEAST(1, 5, 0)
         // 1.5 takes seconds as a double; 1.4 takes milliseconds.
         Xapian::Database remote =
@@ -247,61 +267,45 @@ xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned 
 #endif
         db->db.add_database(remote);
         db->shards++;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_reopen(xc_db *db, bool *changed, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         bool c = db->db.reopen();
         if (changed) *changed = c;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_doc_count(xc_db *db, uint32_t *out, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
-        *out = db->db.get_doccount();
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { *out = db->db.get_doccount(); });
 }
 
 xc_status xc_db_term_freq(xc_db *db, const char *term, uint32_t *out, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(out != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
-    XC_TRY {
-        *out = db->db.get_termfreq(term);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { *out = db->db.get_termfreq(term); });
 }
 
 xc_status xc_db_get_metadata(xc_db *db, const char *key, char **value, size_t *len, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(key != NULL && *key != '\0', err);
     XC_REQUIRE(value != NULL, err);
-    XC_TRY {
-        return copy_out(db->db.get_metadata(key), value, len, err);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return copy_out(db->db.get_metadata(key), value, len, err); });
 }
 
 xc_status xc_db_get_document(xc_db *db, uint32_t docid, xc_doc **out, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(out != NULL, err);
     XC_REQUIRE(docid != 0, err);
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_doc> d(new xc_doc{db->db.get_document(docid)});
         return hand_out(d, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_db_each_term(xc_db *db, const char *prefix,
@@ -309,15 +313,13 @@ xc_status xc_db_each_term(xc_db *db, const char *prefix,
                           xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     XC_REQUIRE(fn != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         const std::string p = prefix ? prefix : "";
         for (Xapian::TermIterator it = db->db.allterms_begin(p); it != db->db.allterms_end(p); ++it) {
             const std::string &term = *it;
             if (!fn(term.data(), term.size(), it.get_termfreq(), ctx)) break;
         }
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 void xc_db_close(xc_db *db) {
@@ -337,106 +339,79 @@ xc_status xc_wdb_open(const char *path, int mode, xc_wdb **out, xc_error *err) {
         case XC_WDB_OPEN: action = Xapian::DB_OPEN; break;
         default: return fail(err, XC_ERR_INVALID, "%s: unknown mode %d", __func__, mode);
     }
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_wdb> w(new xc_wdb{Xapian::WritableDatabase(path, action)});
         return hand_out(w, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_wdb_add(xc_wdb *w, const xc_doc *doc, uint32_t *docid, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
     XC_REQUIRE(doc != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         Xapian::docid id = w->db.add_document(doc->doc);
         if (docid) *docid = id;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_wdb_replace(xc_wdb *w, const char *unique_term, const xc_doc *doc, uint32_t *docid, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
     XC_REQUIRE(doc != NULL, err);
     if (xc_status st = check_term(unique_term, __func__, err)) return st;
-    XC_TRY {
+    return guard(err, [&] {
         Xapian::docid id = w->db.replace_document(unique_term, doc->doc);
         if (docid) *docid = id;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_wdb_delete(xc_wdb *w, const char *unique_term, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
     if (xc_status st = check_term(unique_term, __func__, err)) return st;
-    XC_TRY {
-        w->db.delete_document(unique_term);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { w->db.delete_document(unique_term); });
 }
 
 xc_status xc_wdb_set_metadata(xc_wdb *w, const char *key, const char *value, size_t len, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
     XC_REQUIRE(key != NULL && *key != '\0', err);
     XC_REQUIRE(value != NULL || len == 0, err);
-    XC_TRY {
-        w->db.set_metadata(key, len ? std::string(value, len) : std::string());
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { w->db.set_metadata(key, len ? std::string(value, len) : std::string()); });
 }
 
 xc_status xc_wdb_begin(xc_wdb *w, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         w->db.begin_transaction(true);
         w->in_transaction = true;
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 // Xapian ends the transaction even when committing or cancelling it fails, so the flag is
 // cleared before the call in both.
 xc_status xc_wdb_commit_transaction(xc_wdb *w, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         w->in_transaction = false;
         w->db.commit_transaction();
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_wdb_cancel_transaction(xc_wdb *w, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         w->in_transaction = false;
         w->db.cancel_transaction();
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_wdb_commit(xc_wdb *w, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
-    XC_TRY {
-        w->db.commit();
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { w->db.commit(); });
 }
 
 xc_status xc_wdb_doc_count(xc_wdb *w, uint32_t *out, xc_error *err) {
     XC_REQUIRE(w != NULL, err);
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
-        *out = w->db.get_doccount();
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { *out = w->db.get_doccount(); });
 }
 
 xc_status xc_wdb_close(xc_wdb *w, xc_error *err) {
@@ -444,107 +419,74 @@ xc_status xc_wdb_close(xc_wdb *w, xc_error *err) {
     std::unique_ptr<xc_wdb> owned(w);
     // The commit (or cancel) is done here rather than left to close(), so that its failure can be
     // reported; close() then only releases the lock.
-    xc_status st = XC_OK;
-    try {
+    xc_status st = guard(err, [&] {
         if (owned->in_transaction) {
             owned->in_transaction = false;
             owned->db.cancel_transaction();
         } else {
             owned->db.commit();
         }
-    } catch (...) {
-        st = fail_current(err);
-    }
-    try {
-        owned->db.close();
-    } catch (...) {
-        xc_error ignored;
-        xc_status close_st = fail_current(st == XC_OK ? err : &ignored);
-        if (st == XC_OK) st = close_st;
-    }
-    return st;
+    });
+    xc_error ignored;
+    xc_status closed = guard(st == XC_OK ? err : &ignored, [&] { owned->db.close(); });
+    return st != XC_OK ? st : closed;
 }
 
 /* --- documents --- */
 
 xc_status xc_doc_new(xc_doc **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_doc> d(new xc_doc{});
         return hand_out(d, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_doc_add_posting(xc_doc *d, const char *term, uint32_t pos, uint32_t wdf_inc, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
-    XC_TRY {
-        d->doc.add_posting(term, pos, wdf_inc);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { d->doc.add_posting(term, pos, wdf_inc); });
 }
 
 xc_status xc_doc_add_term(xc_doc *d, const char *term, uint32_t wdf_inc, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
-    XC_TRY {
-        d->doc.add_term(term, wdf_inc);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { d->doc.add_term(term, wdf_inc); });
 }
 
 xc_status xc_doc_add_boolean_term(xc_doc *d, const char *term, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
-    XC_TRY {
-        d->doc.add_boolean_term(term);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { d->doc.add_boolean_term(term); });
 }
 
 xc_status xc_doc_set_value(xc_doc *d, unsigned slot, const char *bytes, size_t len, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     XC_REQUIRE(bytes != NULL || len == 0, err);
     XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
-    XC_TRY {
+    return guard(err, [&] {
         if (len) d->doc.add_value(slot, std::string(bytes, len));
         else d->doc.remove_value(slot);
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_doc_set_data(xc_doc *d, const char *bytes, size_t len, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     XC_REQUIRE(bytes != NULL || len == 0, err);
-    XC_TRY {
-        d->doc.set_data(len ? std::string(bytes, len) : std::string());
-        return XC_OK;
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { d->doc.set_data(len ? std::string(bytes, len) : std::string()); });
 }
 
 xc_status xc_doc_get_data(const xc_doc *d, char **out, size_t *len, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
-        return copy_out(d->doc.get_data(), out, len, err);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return copy_out(d->doc.get_data(), out, len, err); });
 }
 
 xc_status xc_doc_get_value(const xc_doc *d, unsigned slot, char **out, size_t *len, xc_error *err) {
     XC_REQUIRE(d != NULL, err);
     XC_REQUIRE(out != NULL, err);
     XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
-    XC_TRY {
-        return copy_out(d->doc.get_value(slot), out, len, err);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return copy_out(d->doc.get_value(slot), out, len, err); });
 }
 
 void xc_doc_free(xc_doc *d) {
@@ -585,34 +527,26 @@ xc_status new_query(Xapian::Query &&q, xc_query **out) {
 xc_status xc_query_term(const char *term, uint32_t wqf, uint32_t pos, xc_query **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
-    XC_TRY {
-        return new_query(Xapian::Query(term, wqf ? wqf : 1, pos), out);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return new_query(Xapian::Query(term, wqf ? wqf : 1, pos), out); });
 }
 
 xc_status xc_query_match_all(xc_query **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
-        return new_query(Xapian::Query(Xapian::Query::MatchAll), out);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return new_query(Xapian::Query(Xapian::Query::MatchAll), out); });
 }
 
 xc_status xc_query_match_nothing(xc_query **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
-    XC_TRY {
-        return new_query(Xapian::Query(Xapian::Query::MatchNothing), out);
-    }
-    XC_CATCH(err)
+    return guard(err, [&] { return new_query(Xapian::Query(Xapian::Query::MatchNothing), out); });
 }
 
 xc_status xc_query_combine(xc_query_op op, xc_query *const *subs, size_t n, uint32_t window, xc_query **out,
                            xc_error *err) {
     XC_REQUIRE(out != NULL, err);
     XC_REQUIRE(subs != NULL || n == 0, err);
+    const int raw_op = enum_value(op);
     Xapian::Query::op xop;
-    switch (op) {
+    switch (raw_op) {
         case XC_OP_AND: xop = Xapian::Query::OP_AND; break;
         case XC_OP_OR: xop = Xapian::Query::OP_OR; break;
         case XC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
@@ -623,25 +557,24 @@ xc_status xc_query_combine(xc_query_op op, xc_query *const *subs, size_t n, uint
         case XC_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
         case XC_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
         case XC_OP_MAX: xop = Xapian::Query::OP_MAX; break;
-        default: return fail(err, XC_ERR_INVALID, "%s: unknown operator %d", __func__, static_cast<int>(op));
+        default: return fail(err, XC_ERR_INVALID, "%s: unknown operator %d", __func__, raw_op);
     }
     for (size_t i = 0; i < n; i++)
         if (!subs[i]) return fail(err, XC_ERR_INVALID, "%s: subquery %zu is NULL", __func__, i);
-    XC_TRY {
+    return guard(err, [&] {
         std::vector<Xapian::Query> qs;
         qs.reserve(n);
         for (size_t i = 0; i < n; i++) qs.push_back(subs[i]->q);
-        const bool windowed = op == XC_OP_PHRASE || op == XC_OP_NEAR;
+        const bool windowed = raw_op == XC_OP_PHRASE || raw_op == XC_OP_NEAR;
         return new_query(Xapian::Query(xop, qs.begin(), qs.end(), windowed ? window : 0), out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_query_value_range(unsigned slot, const char *lo, size_t lo_len, const char *hi, size_t hi_len,
                                xc_query **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
     XC_REQUIRE(slot != Xapian::BAD_VALUENO, err);
-    XC_TRY {
+    return guard(err, [&] {
         if (lo && hi)
             return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, std::string(lo, lo_len),
                                            std::string(hi, hi_len)),
@@ -650,8 +583,7 @@ xc_status xc_query_value_range(unsigned slot, const char *lo, size_t lo_len, con
         // lo alone, or no bound at all: every value is >= "", and an unset value never matches.
         return new_query(
             Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo ? std::string(lo, lo_len) : std::string()), out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 xc_status xc_query_scale(const xc_query *q, double factor, xc_query **out, xc_error *err) {
@@ -659,10 +591,9 @@ xc_status xc_query_scale(const xc_query *q, double factor, xc_query **out, xc_er
     XC_REQUIRE(out != NULL, err);
     if (!std::isfinite(factor) || factor < 0)
         return fail(err, XC_ERR_INVALID, "%s: factor %g is not a finite number >= 0", __func__, factor);
-    XC_TRY {
+    return guard(err, [&] {
         return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 bool xc_query_is_empty(const xc_query *q) {
@@ -732,7 +663,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
     // Xapian would quietly clamp parameters out of range (negative to 0, b to [0, 1]).
     XC_REQUIRE(o.bm25_k1 >= 0 && o.bm25_k2 >= 0 && o.bm25_k3 >= 0, err);
     XC_REQUIRE(o.bm25_b >= 0 && o.bm25_b <= 1 && o.bm25_min_normlen >= 0, err);
-    XC_TRY {
+    return guard(err, [&] {
         // Declared before the mset that holds the Enquire, so they outlive it.
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         std::unique_ptr<xc_mset> m(new xc_mset);
@@ -768,8 +699,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
         enquire.clear_matchspies();
         return hand_out(m, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 uint32_t xc_mset_size(const xc_mset *m) {
@@ -817,11 +747,10 @@ xc_status xc_mset_weight(const xc_mset *m, uint32_t i, double *weight, xc_error 
 xc_status xc_mset_document(const xc_mset *m, uint32_t i, xc_doc **out, xc_error *err) {
     XC_REQUIRE(out != NULL, err);
     if (xc_status st = check_index(m, i, __func__, err)) return st;
-    XC_TRY {
+    return guard(err, [&] {
         std::unique_ptr<xc_doc> d(new xc_doc{m->mset[i].get_document()});
         return hand_out(d, out);
-    }
-    XC_CATCH(err)
+    });
 }
 
 size_t xc_mset_facet_size(const xc_mset *m, size_t k) {
@@ -850,4 +779,3 @@ void xc_mset_free(xc_mset *m) {
     delete m;
 }
 
-}  // extern "C"

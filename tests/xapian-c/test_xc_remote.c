@@ -223,29 +223,7 @@ static void test_local_and_remote_shards_search_as_one(void **state) {
     XCT_OK(xc_db_doc_count(mixed, &n, &err), &err);
     assert_int_equal(n, 6);
 
-    xct_check_facets(mixed);
-    xct_assert_same_results(one, mixed, xct_term("agreement"));
-    xct_assert_same_results(one, mixed, xct_terms(XC_OP_OR, 0, 2, (const char *[]){"tokyo", "osaka"}));
-    xct_assert_same_results(one, mixed, xct_terms(XC_OP_PHRASE, 0, 2, (const char *[]){"sister", "city"}));
-    xct_assert_same_results(one, mixed, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus")));
-
-    /* Sorting by value merges both shards. */
-    xc_query *q = NULL;
-    XCT_OK(xc_query_match_all(&q, &err), &err);
-    xc_search_opts o;
-    xc_search_opts_init(&o);
-    o.sort_slot = XCT_SLOT_YEAR;
-    o.sort_descending = true;
-    xc_mset *m = xct_search(mixed, q, &o);
-    const char *want[] = {"d4", "d6", "d2", "d5", "d3", "d1"};
-    assert_int_equal(xc_mset_size(m), 6);
-    for (uint32_t i = 0; i < 6; i++) {
-        char *data = xct_result_data(m, i);
-        assert_string_equal(data, want[i]);
-        free(data);
-    }
-    xc_mset_free(m);
-    xc_query_free(q);
+    xct_check_same_as_one(one, mixed);
 
     xc_db_close(mixed);
     xc_db_close(one);

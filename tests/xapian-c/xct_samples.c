@@ -156,3 +156,46 @@ void xct_assert_same_results(xc_db *one, xc_db *other, xc_query *q) {
     xc_mset_free(b);
     xc_query_free(q);
 }
+
+xc_query *xct_year_range(const double *lo, const double *hi) {
+    xc_error err;
+    char lb[XC_SORTABLE_MAX], hb[XC_SORTABLE_MAX];
+    size_t ll = lo ? xc_sortable_serialise(*lo, lb) : 0;
+    size_t hl = hi ? xc_sortable_serialise(*hi, hb) : 0;
+    xc_query *q = NULL;
+    XCT_OK(xc_query_value_range(XCT_SLOT_YEAR, lo ? lb : NULL, ll, hi ? hb : NULL, hl, &q, &err), &err);
+    return q;
+}
+
+/* Checks the order of all samples sorted by year: the same whichever shard holds them. */
+static void assert_year_order(xc_db *db, bool descending) {
+    static const char *const ascending[] = {"d1", "d3", "d5", "d2", "d6", "d4"};
+    xc_error err;
+    xc_query *all = NULL;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.sort_slot = XCT_SLOT_YEAR;
+    o.sort_descending = descending;
+    xc_mset *m = xct_search(db, all, &o);
+    assert_int_equal(xc_mset_size(m), XCT_N_SAMPLES);
+    for (uint32_t i = 0; i < XCT_N_SAMPLES; i++) {
+        char *data = xct_result_data(m, i);
+        assert_string_equal(data, ascending[descending ? XCT_N_SAMPLES - 1 - i : i]);
+        free(data);
+    }
+    xc_mset_free(m);
+    xc_query_free(all);
+}
+
+void xct_check_same_as_one(xc_db *one, xc_db *other) {
+    xct_check_facets(other);
+    assert_year_order(other, false);
+    assert_year_order(other, true);
+    xct_assert_same_results(one, other, xct_term("agreement"));
+    xct_assert_same_results(one, other, xct_terms(XC_OP_OR, 0, 2, (const char *[]){"tokyo", "osaka"}));
+    xct_assert_same_results(one, other, xct_terms(XC_OP_PHRASE, 0, 2, (const char *[]){"sister", "city"}));
+    xct_assert_same_results(one, other, xct_pair(XC_OP_FILTER, xct_term("agreement"), xct_term("XCus")));
+    const double y1959 = 1959, y1975 = 1975;
+    xct_assert_same_results(one, other, xct_year_range(&y1959, &y1975));
+}

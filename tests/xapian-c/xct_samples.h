@@ -26,4 +26,12 @@ void xct_check_facets(xc_db *db);
  * data) with the same weights and the same facet counts. */
 void xct_assert_same_results(xc_db *one, xc_db *other, xc_query *q);
 
+/* Checks that other, holding the samples split over several shards, answers like one, holding
+ * them all in one database: facet counts, sorting by year both ways, and the results of words,
+ * OR, PHRASE, FILTER and a year range. */
+void xct_check_same_as_one(xc_db *one, xc_db *other);
+
+/* A range over the year slot; lo or hi NULL for an open end. Caller frees. */
+xc_query *xct_year_range(const double *lo, const double *hi);
+
 #endif
