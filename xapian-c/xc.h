@@ -6,10 +6,11 @@
  * searcher's business.
  *
  * Errors. Every call that can fail returns an xc_status and takes a caller-owned xc_error as its
- * last argument (NULL allowed). On failure the xc_error receives the same status and a message
- * (for Xapian's own errors "<type>: <message>", e.g. "DatabaseLockError: Unable to get write
- * lock on ...: already locked"); on success it is left untouched, so one xc_error can collect the
- * first failure of a sequence of calls. Arguments that are NULL where a value is needed, empty or
+ * last argument (NULL allowed). On failure the xc_error receives the same status and a message:
+ * for Xapian's errors "<type>: <message>", followed by " (<system error>)" when there is one, e.g.
+ * "DatabaseNotFoundError: Couldn't stat 'idx' (No such file or directory)"; for arguments refused
+ * here "<function>: <what is wrong>". On success it is left untouched, so one xc_error can collect
+ * the first failure of a sequence of calls. Arguments that are NULL where a value is needed, empty or
  * over-long terms and out-of-range indexes give XC_ERR_INVALID, never a crash.
  *
  * Ownership. Whatever a call hands back through an `out` pointer belongs to the caller, who frees
