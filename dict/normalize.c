@@ -103,19 +103,23 @@ static kt_status emit_unit(const cpbuf *unit, size_t unit_start, kt_buf *out, si
 }
 
 /* Does the character at in[pos, pos+k) have to be normalised together with the unit before it?
- * It must when normalising them together differs from normalising them apart (ｶ + ﾞ, Hangul
- * L + V); `joined` receives the normalisation of unit + character, `alone` the character's. */
-static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t k,
-                           const cpbuf *unit, cpbuf *joined, cpbuf *alone, bool *join)
+ * `alone` holds the character normalised by itself; `joined` receives unit + character.
+ * A character starting with a combining mark always joins: even when it leaves this unit
+ * unchanged it may reorder or compose with what follows (e + ﾟ + ̈ → ë + ﾟ). A starter joins
+ * when normalising it together with the unit differs from normalising them apart (ｶ + ﾞ is
+ * the mark case; Hangul L + V the starter case). Anything after a starter that does not join
+ * is blocked from the unit by it, so the unit is final. */
+static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t k, const cpbuf *unit,
+                           const cpbuf *alone, cpbuf *joined, bool *join)
 {
-    kt_status st = normalize_unit(in + pos, k, alone);
+    kt_status st = normalize_unit(in + unit_start, pos + k - unit_start, joined);
     if (st != KT_OK)
         return st;
-    st = normalize_unit(in + unit_start, pos + k - unit_start, joined);
-    if (st != KT_OK)
-        return st;
-    *join = !(joined->len >= unit->len &&
-              memcmp(joined->cp, unit->cp, unit->len * sizeof *unit->cp) == 0 &&
+    if (alone->len > 0 && utf8proc_get_property(alone->cp[0])->combining_class != 0) {
+        *join = true;
+        return KT_OK;
+    }
+    *join = !(joined->len >= unit->len && memcmp(joined->cp, unit->cp, unit->len * sizeof *unit->cp) == 0 &&
               cp_equal(joined, alone, unit->len));
     return KT_OK;
 }
@@ -158,8 +162,9 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
 
         bool join = false, have_alone = false;
         if (unit_chars > 0 && unit_chars < MAX_UNIT_CHARS && c >= 0x80) {
-            st = must_join(in, unit_start, pos, (size_t)k, &unit, &joined, &alone, &join);
-            if (st != KT_OK)
+            if ((st = normalize_unit(in + pos, (size_t)k, &alone)) != KT_OK)
+                break;
+            if ((st = must_join(in, unit_start, pos, (size_t)k, &unit, &alone, &joined, &join)) != KT_OK)
                 break;
             have_alone = true;
         }
@@ -202,6 +207,10 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
         goto done;
     }
 
+    if (kt_buf_append(&text, "", 0) != KT_OK) { /* NUL-terminates an empty result too */
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory normalising %zu bytes", in_len);
+        goto done;
+    }
     *out_len = text.len;
     *out = kt_buf_steal(&text);
     if (!*out) {

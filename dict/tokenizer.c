@@ -1,6 +1,8 @@
 #include "dict/tokenizer.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +78,15 @@ kt_status kt_tokenizer_open(const kt_tokenizer_config *cfg, kt_tokenizer **out, 
     *out = NULL;
     const char *dicdir = cfg && cfg->dicdir ? cfg->dicdir : kt_dict_default_dicdir();
     const char *userdic = cfg ? cfg->userdic : NULL;
+
+    if (userdic) {
+        /* Checked here because MeCab leaks memory when it fails to open a user dictionary. */
+        FILE *f = fopen(userdic, "rb");
+        if (!f)
+            return kt_error_set(err, KT_ERR_DICT, "cannot open the user dictionary %s: %s", userdic,
+                                strerror(errno));
+        fclose(f);
+    }
 
     /* MeCab reads a resource file before the dictionary; naming the dictionary's own dicrc keeps
      * ~/.mecabrc, $MECABRC and /etc/mecabrc (which may name another dictionary) out of the way. */
@@ -255,6 +266,17 @@ static bool all_hiragana(const char *s, size_t n)
     return n > 0;
 }
 
+/* Verbs and adjectives that IPADIC calls 自立 but that say nothing on their own: 交流を促進する
+ * is found by 交流 and 促進, and a search for する would match every agreement. */
+static bool is_light_word(const field *base)
+{
+    static const char *const light[] = {"する", "ある", "いる", "なる", "できる", "ない"};
+    for (size_t i = 0; i < sizeof light / sizeof light[0]; i++)
+        if (field_is(base, light[i]))
+            return true;
+    return false;
+}
+
 /* The content-word rule of dict/README.md, from IPADIC's part-of-speech fields. */
 static void classify(const field *f, size_t nf, bool unknown, const char *surface, size_t len,
                      kt_pos *pos, bool *content)
@@ -293,12 +315,9 @@ static void classify(const field *f, size_t nf, bool unknown, const char *surfac
             *content = field_is(f1, "一般") || field_is(f1, "サ変接続") || field_is(f1, "形容動詞語幹") ||
                        field_is(f1, "ナイ形容詞語幹");
         }
-    } else if (field_is(f0, "動詞")) {
-        *pos = KT_POS_VERB;
-        *content = field_is(f1, "自立");
-    } else if (field_is(f0, "形容詞")) {
-        *pos = KT_POS_ADJECTIVE;
-        *content = field_is(f1, "自立");
+    } else if (field_is(f0, "動詞") || field_is(f0, "形容詞")) {
+        *pos = field_is(f0, "動詞") ? KT_POS_VERB : KT_POS_ADJECTIVE;
+        *content = field_is(f1, "自立") && !is_light_word(nf > 6 ? &f[6] : &none);
     } else if (field_is(f0, "接頭詞")) {
         *pos = KT_POS_PREFIX;
     } else if (field_is(f0, "助詞") || field_is(f0, "助動詞") || field_is(f0, "接続詞")) {
