@@ -1,0 +1,553 @@
+/* indexer/build: kt_index_rebuild on small CSV files written by the test — unique ids across
+ * files, every bad row reported with FILE:LINE, atomic swaps (a failed build changes nothing),
+ * the writer's lock, foreign directories, and leftovers of killed runs. */
+#include "tests/indexer/kit.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus/schema.h"
+#include "xapian-c/xc.h"
+
+#define HEADER "id,municipality,prefecture,title,partner,country,fields,description,signed,url\n"
+
+static const char good_a[] = HEADER
+    "a-001,青森県,青森県,友好交流協定,韓国/済州特別自治道,韓国,観光,青少年の交流,2011,\n"
+    "a-002,秋田県,秋田県,経済交流に関する覚書,中国/天津市,中国,経済,\"経済の交流\n[2012年締結]\",2012-07,"
+    "https://example.jp/a\n";
+static const char good_b[] = HEADER
+    "b-001,仙台市,宮城県,観光に関する相互協力協定,タイ国政府観光庁,タイ,観光,観光振興を図る,2006-08-31,\n";
+
+typedef struct fixture {
+    kt_lexicon *lex;
+    char *tmp; /* per test */
+    char *db;  /* tmp/index */
+} fixture;
+
+static kt_lexicon *shared_lex;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    shared_lex = kit_lexicon();
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    kt_lexicon_close(shared_lex);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->lex = shared_lex;
+    f->tmp = kit_mkdtemp();
+    f->db = kit_path(f->tmp, "index");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    kit_rmtree(f->tmp);
+    free(f->tmp);
+    free(f->db);
+    free(f);
+    return 0;
+}
+
+static xc_db *open_db(const char *path)
+{
+    xc_db *db;
+    xc_error xe;
+    if (xc_db_open(path, &db, &xe) != XC_OK) {
+        fprintf(stderr, "cannot open %s: %s\n", path, xe.message);
+        fail();
+    }
+    return db;
+}
+
+static uint32_t doc_count(const char *path)
+{
+    xc_db *db = open_db(path);
+    uint32_t n;
+    xc_error xe;
+    assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
+    xc_db_close(db);
+    return n;
+}
+
+static uint32_t term_freq(const char *path, const char *term)
+{
+    xc_db *db = open_db(path);
+    uint32_t n;
+    xc_error xe;
+    assert_int_equal(xc_db_term_freq(db, term, &n, &xe), XC_OK);
+    xc_db_close(db);
+    return n;
+}
+
+static char *stub(const fixture *f)
+{
+    char *path = kit_path(f->db, "XAPIANDB");
+    char *text = kit_read(path, NULL);
+    free(path);
+    return text;
+}
+
+static bool db_has(const fixture *f, const char *name)
+{
+    char *path = kit_path(f->db, name);
+    bool has = kit_exists(path);
+    free(path);
+    return has;
+}
+
+/* Builds from the given texts (written as tmp/<name>) and expects success. */
+static void build_ok(fixture *f, const char *name, const char *text, kt_build_stats *stats)
+{
+    char *file = kit_write(f->tmp, name, text);
+    const char *files[] = {file};
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_error err = {0};
+    kt_status st = kit_rebuild(f->db, files, 1, f->lex, &rep, stats, &err);
+    if (st != KT_OK)
+        fprintf(stderr, "reports:\n%s", kt_buf_str(&rep.text));
+    KIT_OK(st, &err);
+    assert_int_equal(rep.errors, 0);
+    kt_buf_free(&rep.text);
+    free(file);
+}
+
+static void test_builds_from_several_files(void **state)
+{
+    fixture *f = *state;
+    char *a = kit_write(f->tmp, "a.csv", good_a);
+    char *b = kit_write(f->tmp, "b.csv", good_b);
+    const char *files[] = {a, b};
+    kt_build_stats stats;
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_error err = {0};
+    KIT_OK(kit_rebuild(f->db, files, 2, f->lex, &rep, &stats, &err), &err);
+    assert_int_equal(stats.rows_read, 3);
+    assert_int_equal(stats.indexed, 3);
+    assert_int_equal(stats.rejected, 0);
+    assert_int_equal(stats.warnings, 0);
+    assert_int_equal(rep.errors + rep.warnings, 0);
+
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-1\n");
+    free(s);
+    assert_true(db_has(f, "gen-1"));
+    assert_int_equal(doc_count(f->db), 3);
+    assert_int_equal(term_freq(f->db, "Qa-001"), 1);
+    assert_int_equal(term_freq(f->db, "Qa-002"), 1);
+    assert_int_equal(term_freq(f->db, "Qb-001"), 1);
+    assert_int_equal(term_freq(f->db, "XC韓国"), 1);
+    assert_int_equal(term_freq(f->db, "XC中国"), 1);
+    assert_int_equal(term_freq(f->db, "XCタイ"), 1);
+    assert_int_equal(term_freq(f->db, "XF観光"), 2);
+    assert_int_equal(term_freq(f->db, "交流"), 2);
+
+    /* the index says which schema wrote it */
+    xc_db *db = open_db(f->db);
+    char *version;
+    xc_error xe;
+    assert_int_equal(xc_db_get_metadata(db, KT_META_SCHEMA_KEY, &version, NULL, &xe), XC_OK);
+    assert_string_equal(version, KT_META_SCHEMA_VERSION);
+    free(version);
+    xc_db_close(db);
+
+    kt_buf_free(&rep.text);
+    free(a);
+    free(b);
+}
+
+static void test_rebuild_swaps_generations(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    assert_int_equal(doc_count(f->db), 2);
+    build_ok(f, "b.csv", good_b, NULL);
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-2\n");
+    free(s);
+    assert_false(db_has(f, "gen-1"));
+    assert_true(db_has(f, "gen-2"));
+    /* a rebuild replaces the content: a-00x are gone */
+    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(term_freq(f->db, "Qa-001"), 0);
+    assert_int_equal(term_freq(f->db, "Qb-001"), 1);
+}
+
+/* Readers that opened the old generation keep reading it after a rebuild swapped in a new one. */
+static void test_open_reader_survives_rebuild(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    xc_db *old = open_db(f->db);
+    build_ok(f, "b.csv", good_b, NULL);
+    build_ok(f, "a2.csv", good_a, NULL);
+    uint32_t n;
+    xc_error xe;
+    assert_int_equal(xc_db_doc_count(old, &n, &xe), XC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(xc_db_term_freq(old, "Qa-002", &n, &xe), XC_OK);
+    assert_int_equal(n, 1);
+    xc_doc *doc;
+    assert_int_equal(xc_db_get_document(old, 2, &doc, &xe), XC_OK);
+    char *data;
+    assert_int_equal(xc_doc_get_data(doc, &data, NULL, &xe), XC_OK);
+    KIT_CONTAINS(data, "a-002");
+    free(data);
+    xc_doc_free(doc);
+    xc_db_close(old);
+}
+
+static void test_duplicate_id_across_files(void **state)
+{
+    fixture *f = *state;
+    char *a = kit_write(f->tmp, "a.csv", good_a);
+    char *dup = kit_write(f->tmp, "dup.csv", HEADER
+                          "c-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n"
+                          "a-002,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n");
+    const char *files[] = {a, dup};
+    kt_build_stats stats;
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_error err = {0};
+    assert_int_equal(kit_rebuild(f->db, files, 2, f->lex, &rep, &stats, &err), KT_ERR_INPUT);
+    assert_int_equal(rep.errors, 1);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(stats.rows_read, 4);
+    /* both places: the second (dup.csv line 3) and the first (a.csv line 3, after its
+     * two-line row a-001 on line 2) */
+    kt_buf want = KT_BUF_INIT;
+    kt_buf_printf(&want, "E %s:3: duplicate id 'a-002' (first at %s:3)\n", dup, a);
+    assert_string_equal(kt_buf_str(&rep.text), kt_buf_str(&want));
+    kt_buf_free(&want);
+    /* nothing was swapped in */
+    assert_false(db_has(f, "XAPIANDB"));
+    assert_false(db_has(f, "gen-1"));
+    kt_buf_free(&rep.text);
+
+    /* the same id twice in one file is reported too */
+    char *twice = kit_write(f->tmp, "twice.csv", HEADER
+                            "d-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n"
+                            "d-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n");
+    const char *one[] = {twice};
+    rep = (kit_reports){KT_BUF_INIT, 0, 0};
+    assert_int_equal(kit_rebuild(f->db, one, 1, f->lex, &rep, &stats, &err), KT_ERR_INPUT);
+    want = (kt_buf)KT_BUF_INIT;
+    kt_buf_printf(&want, "E %s:3: duplicate id 'd-001' (first at %s:2)\n", twice, twice);
+    assert_string_equal(kt_buf_str(&rep.text), kt_buf_str(&want));
+    kt_buf_free(&want);
+    kt_buf_free(&rep.text);
+    free(twice);
+    free(a);
+    free(dup);
+}
+
+/* Every bad row is reported, with the line its row starts on; the build then fails and the index
+ * that was there stays as it was, searchable. */
+static void test_bad_rows_fail_the_build_and_change_nothing(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    char *stub_before = stub(f);
+    xc_db *reader = open_db(f->db);
+
+    char *bad = kit_write(f->tmp, "bad.csv", HEADER
+        "x-001,札幌市,北海道,,中国/大連市,中国,観光,観光の交流,2008,\n"                      /* 2: no title */
+        "x-002,札幌市,北海道,協定,中国/大連市,中国,観光,\"一行目\n二行目\n三行目\",2008,\n" /* 3-5: good */
+        "x-003,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008-13,\n"              /* 6: bad date */
+        "x-004,札幌市,北海道,協定,中国/大連市,中国,観光\n"                                 /* 7: short row */
+        "x-005,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,ftp://x\n"         /* 8: bad url */
+        "x-006,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n");               /* 9: good */
+    const char *files[] = {bad};
+    kt_build_stats stats;
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_error err = {0};
+    assert_int_equal(kit_rebuild(f->db, files, 1, f->lex, &rep, &stats, &err), KT_ERR_INPUT);
+    assert_int_equal(err.status, KT_ERR_INPUT);
+    KIT_CONTAINS(err.message, "4 bad rows");
+    assert_int_equal(stats.rows_read, 6);
+    assert_int_equal(stats.rejected, 4);
+    assert_int_equal(rep.errors, 4);
+    const int lines[] = {2, 6, 7, 8};
+    const char *why[] = {"missing title", "signed", "columns", "url"};
+    const char *p = kt_buf_str(&rep.text);
+    for (size_t i = 0; i < 4; i++) {
+        char head[512];
+        snprintf(head, sizeof head, "E %s:%d: ", bad, lines[i]);
+        if (strncmp(p, head, strlen(head)) != 0) {
+            fprintf(stderr, "report %zu should start '%s':\n%s", i, head, kt_buf_str(&rep.text));
+            fail();
+        }
+        const char *eol = strchr(p, '\n');
+        assert_non_null(eol);
+        char *line = strndup(p, (size_t)(eol - p));
+        KIT_CONTAINS(line, why[i]);
+        free(line);
+        p = eol + 1;
+    }
+    assert_string_equal(p, "");
+
+    /* unchanged: same stub, same documents, no new generation left behind */
+    char *stub_after = stub(f);
+    assert_string_equal(stub_after, stub_before);
+    assert_false(db_has(f, "gen-2"));
+    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(term_freq(f->db, "Qx-006"), 0);
+    assert_int_equal(term_freq(f->db, "Qa-001"), 1);
+    /* a reader that was open before still reads, and a reopen sees the same index */
+    bool changed = true;
+    xc_error xe;
+    assert_int_equal(xc_db_reopen(reader, &changed, &xe), XC_OK);
+    uint32_t n;
+    assert_int_equal(xc_db_doc_count(reader, &n, &xe), XC_OK);
+    assert_int_equal(n, 2);
+    xc_db_close(reader);
+
+    /* the next good build goes on from the generation in use */
+    build_ok(f, "b.csv", good_b, NULL);
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-2\n");
+    free(s);
+    free(stub_before);
+    free(stub_after);
+    kt_buf_free(&rep.text);
+    free(bad);
+}
+
+static void test_bad_header_and_missing_file(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    char *stub_before = stub(f);
+
+    char *nohead = kit_write(f->tmp, "nohead.csv", "id,municipality,description\nz-001,札幌市,説明\n");
+    char *b = kit_write(f->tmp, "b.csv", good_b);
+    const char *files[] = {nohead, b};
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_stats stats;
+    kt_error err = {0};
+    assert_int_equal(kit_rebuild(f->db, files, 2, f->lex, &rep, &stats, &err), KT_ERR_INPUT);
+    kt_buf want = KT_BUF_INIT;
+    kt_buf_printf(&want, "E %s:1: ", nohead);
+    assert_memory_equal(kt_buf_str(&rep.text), want.data, want.len);
+    KIT_CONTAINS(kt_buf_str(&rep.text), "title");
+    assert_int_equal(rep.errors, 1);
+    kt_buf_free(&want);
+    kt_buf_free(&rep.text);
+
+    char *missing = kit_path(f->tmp, "missing.csv");
+    const char *files2[] = {b, missing};
+    rep = (kit_reports){KT_BUF_INIT, 0, 0};
+    assert_int_equal(kit_rebuild(f->db, files2, 2, f->lex, &rep, &stats, &err), KT_ERR_IO);
+    KIT_CONTAINS(err.message, missing);
+
+    char *stub_after = stub(f);
+    assert_string_equal(stub_after, stub_before);
+    assert_int_equal(doc_count(f->db), 2);
+    assert_false(db_has(f, "gen-2"));
+    free(stub_before);
+    free(stub_after);
+    kt_buf_free(&rep.text);
+    free(missing);
+    free(nohead);
+    free(b);
+}
+
+static void test_warnings_do_not_fail(void **state)
+{
+    fixture *f = *state;
+    char *w = kit_write(f->tmp, "w.csv", HEADER
+                        "w-001,札幌市,北海道,協定,ナルニア/ケア・パラベル,ナルニア,観光,観光の交流,2008,\n"
+                        "w-002,札幌市,北海道,協定,中国/大連市,中国,観光、宇宙開発,観光の交流,2008,\n");
+    const char *files[] = {w};
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_stats stats;
+    kt_error err = {0};
+    KIT_OK(kit_rebuild(f->db, files, 1, f->lex, &rep, &stats, &err), &err);
+    assert_int_equal(stats.indexed, 2);
+    assert_int_equal(stats.warnings, 2);
+    assert_int_equal(rep.warnings, 2);
+    assert_int_equal(rep.errors, 0);
+    kt_buf want = KT_BUF_INIT;
+    kt_buf_printf(&want, "W %s:2: ", w);
+    KIT_CONTAINS(kt_buf_str(&rep.text), kt_buf_str(&want));
+    kt_buf_clear(&want);
+    kt_buf_printf(&want, "W %s:3: ", w);
+    KIT_CONTAINS(kt_buf_str(&rep.text), kt_buf_str(&want));
+    KIT_CONTAINS(kt_buf_str(&rep.text), "ナルニア");
+    KIT_CONTAINS(kt_buf_str(&rep.text), "宇宙開発");
+    assert_int_equal(doc_count(f->db), 2);
+    kt_buf_free(&want);
+    kt_buf_free(&rep.text);
+    free(w);
+}
+
+/* A second writer is refused while the lock on DIR/.lock is held, and nothing changes. */
+static void test_second_writer_is_refused(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    char *stub_before = stub(f);
+    char *lock = kit_path(f->db, ".lock");
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+
+    char *b = kit_write(f->tmp, "b.csv", good_b);
+    const char *files[] = {b};
+    kt_error err = {0};
+    kt_build_stats stats;
+    assert_int_equal(kit_rebuild(f->db, files, 1, f->lex, NULL, &stats, &err), KT_ERR_INDEX);
+    assert_int_equal(err.status, KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, "another kyotei-index");
+    KIT_CONTAINS(err.message, f->db);
+    char *stub_after = stub(f);
+    assert_string_equal(stub_after, stub_before);
+    assert_false(db_has(f, "gen-2"));
+    assert_int_equal(term_freq(f->db, "Qb-001"), 0);
+
+    /* once the other writer is gone, the build goes through */
+    assert_int_equal(flock(fd, LOCK_UN), 0);
+    close(fd);
+    KIT_OK(kit_rebuild(f->db, files, 1, f->lex, NULL, &stats, &err), &err);
+    assert_int_equal(term_freq(f->db, "Qb-001"), 1);
+    free(stub_before);
+    free(stub_after);
+    free(lock);
+    free(b);
+}
+
+/* A directory holding anything but an index (someone's files, a plain Xapian database) is
+ * refused and left exactly as it was. */
+static void test_foreign_directory_is_refused_untouched(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(mkdir(f->db, 0755), 0);
+    char *notes = kit_write(f->db, "notes.txt", "大事なメモ\n");
+    char *a = kit_write(f->tmp, "a.csv", good_a);
+    const char *files[] = {a};
+    kt_error err = {0};
+    kt_build_stats stats;
+    assert_int_equal(kit_rebuild(f->db, files, 1, f->lex, NULL, &stats, &err), KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, "not a kyotei index");
+    KIT_CONTAINS(err.message, "notes.txt");
+    char *text = kit_read(notes, NULL);
+    assert_string_equal(text, "大事なメモ\n");
+    free(text);
+    assert_false(db_has(f, ".lock"));
+    assert_false(db_has(f, "XAPIANDB"));
+    assert_false(db_has(f, "gen-1"));
+
+    /* a plain Xapian database (not built by kyotei) */
+    char *plain = kit_path(f->tmp, "plain");
+    xc_wdb *w;
+    xc_error xe;
+    assert_int_equal(xc_wdb_open(plain, XC_WDB_CREATE_OR_OVERWRITE, &w, &xe), XC_OK);
+    xc_doc *doc;
+    assert_int_equal(xc_doc_new(&doc, &xe), XC_OK);
+    assert_int_equal(xc_doc_add_term(doc, "keep", 1, &xe), XC_OK);
+    assert_int_equal(xc_wdb_add(w, doc, NULL, &xe), XC_OK);
+    xc_doc_free(doc);
+    assert_int_equal(xc_wdb_close(w, &xe), XC_OK);
+    assert_int_equal(kit_rebuild(plain, files, 1, f->lex, NULL, &stats, &err), KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, "not a kyotei index");
+    assert_int_equal(doc_count(plain), 1);
+    assert_int_equal(term_freq(plain, "keep"), 1);
+    char *plain_lock = kit_path(plain, ".lock");
+    assert_false(kit_exists(plain_lock));
+    free(plain_lock);
+
+    /* a stub that kyotei did not write */
+    char *other = kit_path(f->tmp, "other");
+    assert_int_equal(mkdir(other, 0755), 0);
+    char *other_stub = kit_write(other, "XAPIANDB", "remote :tcp://example.org:33333\n");
+    assert_int_equal(kit_rebuild(other, files, 1, f->lex, NULL, &stats, &err), KT_ERR_INDEX);
+    text = kit_read(other_stub, NULL);
+    assert_string_equal(text, "remote :tcp://example.org:33333\n");
+    free(text);
+
+    free(other_stub);
+    free(other);
+    free(plain);
+    free(notes);
+    free(a);
+}
+
+/* A run killed halfway leaves a generation directory (and maybe a stub temporary) behind; the next
+ * build removes them. */
+static void test_leftovers_of_a_killed_run_are_removed(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    /* what a killed run leaves: a half-written generation and a stub temporary */
+    char *gen7 = kit_path(f->db, "gen-7");
+    assert_int_equal(mkdir(gen7, 0755), 0);
+    char *junk = kit_write(gen7, "leftover.tmp", "half written");
+    char *gen2 = kit_path(f->db, "gen-2");
+    assert_int_equal(mkdir(gen2, 0755), 0);
+    char *junk2 = kit_write(gen2, "leftover.tmp", "half written");
+    char *tmpstub = kit_write(f->db, "XAPIANDB.99999", "auto gen-7\n");
+
+    /* the leftovers do not disturb the current index */
+    assert_int_equal(doc_count(f->db), 2);
+
+    build_ok(f, "b.csv", good_b, NULL);
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-2\n");
+    free(s);
+    assert_false(kit_exists(gen7));
+    assert_false(kit_exists(tmpstub));
+    assert_false(kit_exists(junk2));
+    assert_false(db_has(f, "gen-1"));
+    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(term_freq(f->db, "Qb-001"), 1);
+
+    /* a killed first run: a generation but no stub yet */
+    kit_rmtree(f->db);
+    assert_int_equal(mkdir(f->db, 0755), 0);
+    char *gen1 = kit_path(f->db, "gen-1");
+    assert_int_equal(mkdir(gen1, 0755), 0);
+    char *junk3 = kit_write(gen1, "junk", "x");
+    build_ok(f, "a.csv", good_a, NULL);
+    assert_false(kit_exists(junk3));
+    assert_int_equal(doc_count(f->db), 2);
+
+    free(junk3);
+    free(gen1);
+    free(tmpstub);
+    free(junk2);
+    free(gen2);
+    free(junk);
+    free(gen7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_builds_from_several_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_swaps_generations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_reader_survives_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_id_across_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_rows_fail_the_build_and_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_header_and_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_warnings_do_not_fail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_writer_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_directory_is_refused_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leftovers_of_a_killed_run_are_removed, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
