@@ -89,7 +89,8 @@ kt_status kt_tokenizer_open(const kt_tokenizer_config *cfg, kt_tokenizer **out, 
     }
 
     /* MeCab reads a resource file before the dictionary; naming the dictionary's own dicrc keeps
-     * ~/.mecabrc, $MECABRC and /etc/mecabrc (which may name another dictionary) out of the way. */
+     * $MECABRC and the user's and system's mecabrc (which may name another dictionary) out of the
+     * way. */
     kt_buf rcfile = KT_BUF_INIT;
     if (kt_buf_printf(&rcfile, "%s/dicrc", dicdir) != KT_OK)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory opening the tokenizer");
@@ -505,6 +506,8 @@ static kt_status tokenize_piece(kt_tokenizer *t, run *r, size_t start, size_t en
 kt_status kt_tokenize(kt_tokenizer *t, const char *text, size_t len, kt_tokens *out, kt_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (!t)
+        return kt_error_set(err, KT_ERR_INPUT, "kt_tokenize called without a tokenizer");
     size_t *map = NULL;
     kt_status st = kt_normalize(text, len, &out->text, &out->text_len, &map, err);
     if (st != KT_OK)
