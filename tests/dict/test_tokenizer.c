@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "dict/normalize.h"
 #include "dict/tokenizer.h"
 #include "dict_test.h"
@@ -173,6 +175,31 @@ static void test_every_user_dictionary_entry_wins(void **state)
     free(csv);
 }
 
+/* MeCab gets its options as an argument vector, so paths with spaces need no quoting. */
+static void test_user_dictionary_in_a_path_with_spaces(void **state)
+{
+    (void)state;
+    const char *base = getenv("TMPDIR");
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/kt dict XXXXXX", base && *base ? base : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    size_t len;
+    char *dic = test_read_file(USERDIC, &len);
+    assert_non_null(dic);
+    char *path = test_write_file(dir, "user dic.dic", dic, len);
+    free(dic);
+
+    kt_tokenizer *t = open_tokenizer(path);
+    kt_tokens toks;
+    assert_int_equal(kt_tokenize(t, "普洱市", strlen("普洱市"), &toks, NULL), KT_OK);
+    assert_true(has_token(&toks, "普洱"));
+    kt_tokens_free(&toks);
+    kt_tokenizer_close(t);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
 static void test_invalid_utf8_is_an_encoding_error(void **state)
 {
     kt_tokens toks;
@@ -335,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_default_dicdir_is_the_configured_ipadic),
         cmocka_unit_test(test_user_dictionary_changes_the_split),
         cmocka_unit_test(test_every_user_dictionary_entry_wins),
+        cmocka_unit_test(test_user_dictionary_in_a_path_with_spaces),
         cmocka_unit_test(test_invalid_utf8_is_an_encoding_error),
         cmocka_unit_test(test_empty_and_blank_text_give_no_tokens),
         cmocka_unit_test(test_surfaces_are_the_normalised_original_spans),
