@@ -1,11 +1,14 @@
 /* kyotei — how an agreement maps onto the index. Written down once; the indexer writes by it and
  * the searcher reads by it, so the two cannot drift apart.
  *
- * Terms
- *   free text   the content words (dict/tokenizer.h) of title, description, partner, municipality
- *               and the 分野 cell, unprefixed and with positions. Each text field gets its own
- *               position range (KT_POSITION_GAP apart) so that a phrase never spans two fields.
- *   S…          the title's words again, for `title:` searches and a ranking boost.
+ * Terms (the three layers are dict/terms.h's)
+ *   free text   the content words of title, description, partner, municipality and the 分野 cell,
+ *               unprefixed and with positions. Each text field
+ *               gets its own position range (KT_POSITION_GAP apart) so that a phrase never spans
+ *               two fields.
+ *   R…          the katakana readings of those words, at the same positions.
+ *   N…          the character bigrams of runs of Japanese script, positioned by character.
+ *   S… SN…      the title's words and bigrams again, for `title:` searches and a ranking boost.
  *   Q<id>       the agreement's id: unique, for replacing and deleting one agreement.
  *   XC<country> XF<field> XP<prefecture> XM<municipality> Y<year>
  *               boolean filter terms with the canonical values (no weight, exact match).
@@ -25,6 +28,8 @@
 #define KT_CORPUS_SCHEMA_H
 
 #define KT_PREFIX_TITLE "S"
+#define KT_PREFIX_READING "R"
+#define KT_PREFIX_NGRAM "N"
 #define KT_PREFIX_ID "Q"
 #define KT_PREFIX_COUNTRY "XC"
 #define KT_PREFIX_FIELD "XF"
@@ -49,7 +54,7 @@ enum {
 
 /* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
 #define KT_META_SCHEMA_KEY "kyotei.schema"
-#define KT_META_SCHEMA_VERSION "1"
+#define KT_META_SCHEMA_VERSION "2"
 
 /* JSON keys of the stored record beyond the column names. */
 #define KT_DATA_FIELDS_CANONICAL "fields_canonical"

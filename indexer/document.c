@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "corpus/schema.h"
+#include "dict/terms.h"
 
 /* Turns a binding failure into a kyotei error naming what was being written. */
 static kt_status binding_failed(const xc_error *xe, const char *what, kt_error *err)
@@ -29,31 +30,47 @@ static kt_status add_prefixed(xc_doc *doc, const char *prefix, const char *value
     return xs == XC_OK ? KT_OK : binding_failed(&xe, "term", err);
 }
 
-/* Indexes the content words of one text column from position *pos on; the next column starts
- * KT_POSITION_GAP further, so that phrases stay inside one column. */
-static kt_status index_text(kt_lexicon *lex, xc_doc *doc, const char *text, kt_column column, uint32_t *pos,
-                            kt_error *err)
+/* Where the next text column's terms go: word and reading positions count content words,
+ * n-gram positions count characters; each column starts KT_POSITION_GAP past the last. */
+typedef struct positions {
+    uint32_t word;
+    uint32_t ngram;
+} positions;
+
+typedef struct text_sink {
+    xc_doc *doc;
+    bool title;
+    positions base, end;
+} text_sink;
+
+static kt_status add_term(const kt_term *t, void *ctx, kt_error *err)
 {
-    kt_tokens toks = {0};
-    kt_status st = kt_tokenize(lex->tokenizer, text, strlen(text), &toks, err);
-    if (st != KT_OK) {
-        kt_error_prefix(err, "%s", kt_column_name(column));
-        kt_tokens_free(&toks);
-        return st;
-    }
-    bool title = column == KT_COL_TITLE;
-    for (size_t i = 0; i < toks.count && st == KT_OK; i++) {
-        size_t len;
-        const char *term = kt_token_term(&toks.items[i], &len);
-        if (!term)
-            continue;
-        (*pos)++;
-        st = add_prefixed(doc, "", term, len, false, *pos, title ? KT_TITLE_WDF : 1, err);
-        if (st == KT_OK && title)
-            st = add_prefixed(doc, KT_PREFIX_TITLE, term, len, false, *pos, 1, err);
-    }
-    *pos += KT_POSITION_GAP;
-    kt_tokens_free(&toks);
+    text_sink *s = ctx;
+    bool ngram = t->layer == KT_LAYER_NGRAM;
+    uint32_t pos = (ngram ? s->base.ngram : s->base.word) + t->pos;
+    uint32_t *end = ngram ? &s->end.ngram : &s->end.word;
+    if (pos > *end)
+        *end = pos;
+    const char *prefix = t->layer == KT_LAYER_WORD ? "" : t->layer == KT_LAYER_READING ? KT_PREFIX_READING
+                                                                                       : KT_PREFIX_NGRAM;
+    kt_status st = add_prefixed(s->doc, prefix, t->text, t->len, false, pos,
+                                s->title && t->layer == KT_LAYER_WORD ? KT_TITLE_WDF : 1, err);
+    if (st == KT_OK && s->title && t->layer != KT_LAYER_READING)
+        st = add_prefixed(s->doc, ngram ? KT_PREFIX_TITLE KT_PREFIX_NGRAM : KT_PREFIX_TITLE, t->text, t->len, false,
+                          pos, 1, err);
+    return st;
+}
+
+/* Indexes one text column in all three layers. */
+static kt_status index_text(kt_lexicon *lex, xc_doc *doc, const char *text, const char *column, bool title,
+                            positions *pos, kt_error *err)
+{
+    text_sink sink = {doc, title, *pos, *pos};
+    kt_status st = kt_terms_of_text(lex->tokenizer, text, strlen(text), KT_LAYERS_ALL, add_term, &sink, err);
+    if (st != KT_OK)
+        kt_error_prefix(err, "%s", column);
+    pos->word = sink.end.word + KT_POSITION_GAP;
+    pos->ngram = sink.end.ngram + KT_POSITION_GAP;
     return st;
 }
 
@@ -133,11 +150,12 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     free(unknown);
 
     kt_status st = KT_OK;
-    uint32_t pos = 0;
+    positions pos = {0, 0};
     static const kt_column text_columns[] = {KT_COL_TITLE, KT_COL_DESCRIPTION, KT_COL_PARTNER, KT_COL_MUNICIPALITY,
                                              KT_COL_FIELDS};
     for (size_t i = 0; i < sizeof text_columns / sizeof text_columns[0] && st == KT_OK; i++)
-        st = index_text(lex, doc, a->col[text_columns[i]], text_columns[i], &pos, err);
+        st = index_text(lex, doc, a->col[text_columns[i]], kt_column_name(text_columns[i]),
+                        text_columns[i] == KT_COL_TITLE, &pos, err);
 
     const char *id = a->col[KT_COL_ID];
     if (st == KT_OK)

@@ -16,7 +16,7 @@
 #include "searcher/write.h"
 
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
-enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET };
+enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT };
 
 #define MAX_FILTERS 64
 #define MAX_SHARDS 64
@@ -27,6 +27,17 @@ static void usage(FILE *out)
           "Ranks agreements for the words (all must match) and counts the matches by country and field.\n"
           "Without words, lists every agreement that passes the filters.\n"
           "\n"
+          "Query language:\n"
+          "  青少年 交流             agreements with both words (MeCab words, or inside compounds)\n"
+          "  観光 OR 医療            either word\n"
+          "  交流 -中国              without the second word\n"
+          "  \"経済交流\"             the words in this order\n"
+          "  かんこう                kana also finds the kanji it reads as (観光)\n"
+          "  tourism  中華人民共和国  aliases reach the canonical field or country\n"
+          "  country:台湾 field:観光 municipality:仙台市 prefecture:宮城県 title:覚書\n"
+          "  signed:2010..2016  signed:2010..  signed:..2016\n"
+          "When no agreement has every word, the ones with some of them are shown, marked as partial.\n"
+          "\n"
           "  --db DIR         an index to search (repeat to search several as one);\n"
           "                   default $KYOTEI_DB, else the index of the bundled corpus\n"
           "  --country C      only agreements with this country (repeat: any of them)\n"
@@ -34,6 +45,9 @@ static void usage(FILE *out)
           "  --limit N        how many to show (default 10)\n"
           "  --offset N       skip the first N (for paging)\n"
           "  --all            show every match\n"
+          "  --since YEAR     only agreements signed in or after YEAR\n"
+          "  --until YEAR     only agreements signed in or before YEAR\n"
+          "  --sort ORDER     relevance (default), date (oldest first) or -date (newest first)\n"
           "  --format FMT     text (default) or json\n"
           "  -h, --help       this help\n"
           "  --version        the version\n"
@@ -60,6 +74,18 @@ static bool parse_count(const char *name, const char *text, uint32_t max, uint32
     return true;
 }
 
+static bool parse_year(const char *name, const char *text, int *out)
+{
+    uint32_t year;
+    if (!parse_count(name, text, 9999, &year) || year < 1000) {
+        if (year < 1000)
+            fprintf(stderr, "kyotei-search: %s: expected a year such as 2010\n", name);
+        return false;
+    }
+    *out = (int)year;
+    return true;
+}
+
 static bool push(const char **list, size_t *n, size_t max, const char *value, const char *name)
 {
     if (*n == max) {
@@ -77,7 +103,9 @@ int main(int argc, char **argv)
         {"field", required_argument, NULL, 'f'},     {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, OPT_OFFSET}, {"all", no_argument, NULL, OPT_ALL},
         {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, OPT_VERSION}, {"since", required_argument, NULL, OPT_SINCE},
+        {"until", required_argument, NULL, OPT_UNTIL}, {"sort", required_argument, NULL, OPT_SORT},
+        {NULL, 0, NULL, 0},
     };
     const char *dbs[MAX_SHARDS], *countries[MAX_FILTERS], *fields[MAX_FILTERS];
     size_t n_dbs = 0, n_countries = 0, n_fields = 0;
@@ -93,6 +121,18 @@ int main(int argc, char **argv)
         case 'n': ok = parse_count("--limit", optarg, KT_SEARCH_MAX_LIMIT, &req.limit); break;
         case OPT_OFFSET: ok = parse_count("--offset", optarg, UINT32_MAX / 2, &req.offset); break;
         case OPT_ALL: req.all = true; break;
+        case OPT_SINCE: ok = parse_year("--since", optarg, &req.since); break;
+        case OPT_UNTIL: ok = parse_year("--until", optarg, &req.until); break;
+        case OPT_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                req.sort = KT_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0 || strcmp(optarg, "-date") == 0)
+                req.sort = optarg[0] == '-' ? KT_SORT_DATE_DESC : KT_SORT_DATE_ASC;
+            else {
+                fputs("kyotei-search: --sort: expected relevance, date or -date\n", stderr);
+                ok = false;
+            }
+            break;
         case OPT_FORMAT:
             if (strcmp(optarg, "json") == 0)
                 json = true;

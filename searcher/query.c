@@ -1,206 +1,465 @@
 #include "query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "corpus/schema.h"
 #include "dict/normalize.h"
+#include "dict/script.h"
+#include "dict/terms.h"
+#include "searcher/parse.h"
 
-void kt_term_list_free(kt_term_list *t)
-{
-    for (size_t i = 0; i < t->count; i++)
-        free(t->items[i]);
-    free(t->items);
-    t->items = NULL;
-    t->count = 0;
-}
+/* ---- owned lists of subqueries ---- */
 
-static bool term_list_has(const kt_term_list *t, const char *term, size_t len)
-{
-    for (size_t i = 0; i < t->count; i++)
-        if (strlen(t->items[i]) == len && memcmp(t->items[i], term, len) == 0)
-            return true;
-    return false;
-}
-
-static kt_status term_list_add(kt_term_list *t, const char *term, size_t len, kt_error *err)
-{
-    char **grown = realloc(t->items, (t->count + 1) * sizeof *grown);
-    char *copy = malloc(len + 1);
-    if (!grown || !copy) {
-        if (grown)
-            t->items = grown;
-        free(copy);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
-    memcpy(copy, term, len);
-    copy[len] = '\0';
-    t->items = grown;
-    t->items[t->count++] = copy;
-    return KT_OK;
-}
-
-/* A growing list of subqueries, freed together. */
-typedef struct query_list {
+typedef struct qvec {
     xc_query **items;
     size_t count;
-} query_list;
+} qvec;
 
-static kt_status query_list_push(query_list *l, xc_query *q, kt_error *err)
+static void qvec_free(qvec *v)
 {
-    xc_query **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+    for (size_t i = 0; i < v->count; i++)
+        xc_query_free(v->items[i]);
+    free(v->items);
+    v->items = NULL;
+    v->count = 0;
+}
+
+/* The builder: the lexicon, the index (for existence checks), the highlights being collected,
+ * and the first error, after which every step does nothing. */
+typedef struct builder {
+    kt_lexicon *lex;
+    xc_db *db;
+    kt_highlights *hl;
+    kt_error *err;
+    kt_status st;
+} builder;
+
+static void binding_failed(builder *b, const xc_error *xe)
+{
+    if (b->st == KT_OK)
+        b->st = kt_error_set(b->err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INTERNAL, "query: %s",
+                             xe->message);
+}
+
+static void out_of_memory(builder *b)
+{
+    if (b->st == KT_OK)
+        b->st = kt_error_set(b->err, KT_ERR_NOMEM, "out of memory");
+}
+
+/* Adds q (which may be NULL: nothing to add) to v, taking ownership. */
+static void qvec_push(builder *b, qvec *v, xc_query *q)
+{
+    if (!q)
+        return;
+    xc_query **grown = realloc(v->items, (v->count + 1) * sizeof *grown);
     if (!grown) {
         xc_query_free(q);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        out_of_memory(b);
+        return;
     }
-    l->items = grown;
-    l->items[l->count++] = q;
-    return KT_OK;
+    v->items = grown;
+    v->items[v->count++] = q;
 }
 
-static void query_list_free(query_list *l)
+/* Combines and empties v. An empty v gives NULL (nothing), one query is returned as it is. */
+static xc_query *combine(builder *b, xc_query_op op, qvec *v)
 {
-    for (size_t i = 0; i < l->count; i++)
-        xc_query_free(l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->count = 0;
+    xc_query *q = NULL;
+    if (b->st == KT_OK && v->count == 1) {
+        q = v->items[0];
+        v->count = 0;
+    } else if (b->st == KT_OK && v->count > 1) {
+        xc_error xe;
+        if (xc_query_combine(op, v->items, v->count, 0, &q, &xe) != XC_OK)
+            binding_failed(b, &xe);
+    }
+    qvec_free(v);
+    return q;
 }
 
-static kt_status binding_failed(const xc_error *xe, kt_error *err)
+static xc_query *pair(builder *b, xc_query_op op, xc_query *left, xc_query *right)
 {
-    return kt_error_set(err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INTERNAL, "query: %s", xe->message);
+    qvec v = {0};
+    qvec_push(b, &v, left);
+    qvec_push(b, &v, right);
+    return combine(b, op, &v);
 }
 
-/* Combines l into one query with op and empties l; an empty list gives `empty_default`. */
-static kt_status combine(query_list *l, xc_query_op op, xc_query **out, kt_error *err)
+static xc_query *scaled(builder *b, xc_query *q, double factor)
 {
+    if (!q || b->st != KT_OK)
+        return q;
+    xc_query *s;
     xc_error xe;
-    xc_status xs = xc_query_combine(op, l->items, l->count, 0, out, &xe);
-    query_list_free(l);
-    return xs == XC_OK ? KT_OK : binding_failed(&xe, err);
+    if (xc_query_scale(q, factor, &s, &xe) != XC_OK) {
+        binding_failed(b, &xe);
+        s = NULL;
+    }
+    xc_query_free(q);
+    return s;
 }
 
-/* Adds a term query for every content word of `text` to `words`, and the term to `terms`. */
-static kt_status add_words(kt_lexicon *lex, const char *text, size_t len, query_list *words, kt_term_list *terms,
-                           kt_error *err)
+static xc_query *term(builder *b, const char *prefix, const char *text, size_t len)
 {
-    kt_tokens toks = {0};
-    kt_status st = kt_tokenize(lex->tokenizer, text, len, &toks, err);
-    for (size_t i = 0; i < toks.count && st == KT_OK; i++) {
-        size_t tlen;
-        const char *term = kt_token_term(&toks.items[i], &tlen);
-        if (!term || term_list_has(terms, term, tlen))
+    if (b->st != KT_OK)
+        return NULL;
+    char buf[KT_TERM_MAX + 16];
+    size_t plen = strlen(prefix);
+    if (len == 0 || plen + len >= sizeof buf)
+        return NULL;
+    memcpy(buf, prefix, plen);
+    memcpy(buf + plen, text, len);
+    buf[plen + len] = '\0';
+    xc_query *q;
+    xc_error xe;
+    if (xc_query_term(buf, 1, 0, &q, &xe) != XC_OK) {
+        binding_failed(b, &xe);
+        return NULL;
+    }
+    return q;
+}
+
+/* ---- the layers of one word or phrase ---- */
+
+/* A text's terms, in order, as dict/terms.h gives them. */
+typedef struct text_terms {
+    builder *b;
+    const char *word_prefix, *ngram_prefix;
+    qvec words;
+    qvec ngram_runs;    /* one phrase of bigrams per run of Japanese script */
+    qvec current_run;
+    uint32_t last_ngram_pos;
+} text_terms;
+
+static void close_run(text_terms *tt)
+{
+    qvec_push(tt->b, &tt->ngram_runs, combine(tt->b, XC_OP_PHRASE, &tt->current_run));
+}
+
+static kt_status collect(const kt_term *t, void *ctx, kt_error *err)
+{
+    (void)err;
+    text_terms *tt = ctx;
+    builder *b = tt->b;
+    if (t->layer == KT_LAYER_WORD) {
+        qvec_push(b, &tt->words, term(b, tt->word_prefix, t->text, t->len));
+        if (b->st == KT_OK)
+            b->st = kt_term_list_add(&b->hl->words, t->text, t->len, b->err);
+    } else if (t->layer == KT_LAYER_NGRAM) {
+        if (tt->current_run.count && t->pos != tt->last_ngram_pos + 1)
+            close_run(tt);
+        qvec_push(b, &tt->current_run, term(b, tt->ngram_prefix, t->text, t->len));
+        tt->last_ngram_pos = t->pos;
+    }
+    return b->st;
+}
+
+/* The words of `text` (AND, or a PHRASE when `phrase`) OR'd with the bigram phrases of its runs of
+ * Japanese script (scaled by KT_WEIGHT_NGRAM). `title` looks in the title's terms only. */
+static xc_query *text_query(builder *b, const char *text, size_t len, bool phrase, bool title)
+{
+    if (b->st != KT_OK)
+        return NULL;
+    text_terms tt = {.b = b,
+                     .word_prefix = title ? KT_PREFIX_TITLE : "",
+                     .ngram_prefix = title ? KT_PREFIX_TITLE KT_PREFIX_NGRAM : KT_PREFIX_NGRAM};
+    /* For the bigrams, a phrase is one string: "経済 交流" also finds 経済交流. */
+    kt_buf joined = KT_BUF_INIT;
+    for (size_t i = 0; i < len; i++)
+        if (!phrase || text[i] != ' ')
+            kt_buf_append_char(&joined, text[i]);
+    kt_status st = kt_terms_of_text(b->lex->tokenizer, text, len, KT_LAYER_WORD, collect, &tt, b->err);
+    if (st == KT_OK)
+        st = kt_terms_of_text(b->lex->tokenizer, kt_buf_str(&joined), joined.len, KT_LAYER_NGRAM, collect, &tt,
+                              b->err);
+    if (st != KT_OK && b->st == KT_OK)
+        b->st = st;
+    close_run(&tt);
+    qvec_free(&tt.current_run);
+    xc_query *words = combine(b, phrase ? XC_OP_PHRASE : XC_OP_AND, &tt.words);
+    xc_query *ngrams = combine(b, XC_OP_AND, &tt.ngram_runs);
+    /* the literal is highlighted wherever it stands, as the bigrams find it */
+    if (ngrams && b->st == KT_OK) {
+        char *norm = NULL;
+        size_t norm_len;
+        if (kt_normalize(joined.data ? joined.data : "", joined.len, &norm, &norm_len, NULL, b->err) == KT_OK)
+            b->st = kt_term_list_add(&b->hl->literals, norm, norm_len, b->err);
+        free(norm);
+    }
+    kt_buf_free(&joined);
+    return pair(b, XC_OP_OR, words, scaled(b, ngrams, KT_WEIGHT_NGRAM));
+}
+
+/* A word typed in kana may be the reading of a word written in kanji. */
+static xc_query *reading_query(builder *b, const char *norm, size_t len)
+{
+    if (!kt_is_all_kana(norm, len) || b->st != KT_OK)
+        return NULL;
+    kt_buf kana = KT_BUF_INIT;
+    if (kt_to_katakana(norm, len, &kana) != KT_OK) {
+        kt_buf_free(&kana);
+        out_of_memory(b);
+        return NULL;
+    }
+    b->st = kt_term_list_add(&b->hl->readings, kana.data, kana.len, b->err);
+    xc_query *q = term(b, KT_PREFIX_READING, kana.data, kana.len);
+    kt_buf_free(&kana);
+    return scaled(b, q, KT_WEIGHT_READING);
+}
+
+/* A country or field alias reaches its canonical name in the text and the agreements filed
+ * under it (which may not name it: an agreement with Oulu is filed under フィンランド). */
+static xc_query *alias_query(builder *b, const char *norm, size_t len)
+{
+    struct {
+        const kt_vocab *vocab;
+        const char *prefix;
+    } vocabs[] = {{b->lex->countries, KT_PREFIX_COUNTRY}, {b->lex->fields, KT_PREFIX_FIELD}};
+    qvec alts = {0};
+    for (size_t i = 0; i < 2 && b->st == KT_OK; i++) {
+        const char *canonical = kt_vocab_lookup(vocabs[i].vocab, norm, len);
+        if (!canonical)
             continue;
-        st = term_list_add(terms, term, tlen, err);
-        xc_query *q;
-        xc_error xe;
-        if (st == KT_OK && xc_query_term(terms->items[terms->count - 1], 1, 0, &q, &xe) != XC_OK)
-            st = binding_failed(&xe, err);
-        if (st == KT_OK)
-            st = query_list_push(words, q, err);
+        size_t clen = strlen(canonical);
+        qvec_push(b, &alts, term(b, vocabs[i].prefix, canonical, clen));
+        if (clen != len || memcmp(canonical, norm, len) != 0)
+            qvec_push(b, &alts, text_query(b, canonical, clen, false, false));
     }
-    kt_tokens_free(&toks);
-    return st;
+    return scaled(b, combine(b, XC_OP_OR, &alts), KT_WEIGHT_ALIAS);
 }
 
-/* OR of boolean terms prefix+canonical(value) for one facet. */
-static kt_status facet_filter(const char *prefix, const kt_vocab *vocab, const char *const *values, size_t n,
-                              xc_query **out, kt_error *err)
+/* One word as typed: every layer that can find it. */
+static xc_query *word_query(builder *b, const char *text)
 {
-    query_list alts = {0};
-    kt_status st = KT_OK;
-    for (size_t i = 0; i < n && st == KT_OK; i++) {
-        const char *canonical = kt_vocab_lookup(vocab, values[i], strlen(values[i]));
-        const char *value = canonical ? canonical : values[i];
-        size_t plen = strlen(prefix), vlen = strlen(value);
-        char term[KT_TERM_MAX + 8];
-        if (plen + vlen >= sizeof term)
-            continue; /* longer than any stored value: cannot match */
-        memcpy(term, prefix, plen);
-        memcpy(term + plen, value, vlen + 1);
-        xc_query *q;
-        xc_error xe;
-        if (xc_query_term(term, 1, 0, &q, &xe) != XC_OK)
-            st = binding_failed(&xe, err);
-        else
-            st = query_list_push(&alts, q, err);
+    char *norm = NULL;
+    size_t len = 0;
+    if (b->st == KT_OK)
+        b->st = kt_normalize(text, strlen(text), &norm, &len, NULL, b->err);
+    if (b->st != KT_OK) {
+        free(norm);
+        return NULL;
     }
-    if (st != KT_OK) {
-        query_list_free(&alts);
-        return st;
-    }
-    return combine(&alts, XC_OP_OR, out, err);
+    qvec alts = {0};
+    qvec_push(b, &alts, text_query(b, norm, len, false, false));
+    qvec_push(b, &alts, reading_query(b, norm, len));
+    qvec_push(b, &alts, alias_query(b, norm, len));
+    free(norm);
+    return combine(b, XC_OP_OR, &alts);
 }
 
-static bool is_space(unsigned char c)
+/* ---- filters ---- */
+
+typedef enum filter_group { GROUP_COUNTRY, GROUP_FIELD, GROUP_MUNICIPALITY, GROUP_PREFECTURE, GROUP_SIGNED,
+                            GROUP_COUNT } filter_group;
+
+static bool term_exists(builder *b, const char *prefix, const char *value)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (!b->db)
+        return true;
+    char buf[KT_TERM_MAX + 16];
+    snprintf(buf, sizeof buf, "%s%s", prefix, value);
+    uint32_t freq = 0;
+    xc_error xe;
+    return xc_db_term_freq(b->db, buf, &freq, &xe) == XC_OK && freq > 0;
 }
 
-kt_status kt_query_build(kt_lexicon *lex, const kt_search_request *req, xc_query **out, kt_term_list *terms,
-                         kt_error *err)
+/* municipality: and prefecture: take the name as written; 仙台 or 宮城 alone also reach 仙台市 and
+ * 宮城県 when no agreement is filed under the bare name. */
+static xc_query *place_filter(builder *b, const char *prefix, const char *value, const char *const *suffixes)
 {
-    *out = NULL;
-    const char *text = req->query ? req->query : "";
-    /* Normalise first so that an ideographic space (U+3000) separates words like a space does. */
-    char *norm;
-    size_t norm_len;
-    kt_status st = kt_normalize(text, strlen(text), &norm, &norm_len, NULL, err);
-    if (st != KT_OK)
-        return st;
-    query_list words = {0};
-    bool typed_something = false;
-    for (size_t i = 0; i < norm_len && st == KT_OK;) {
-        while (i < norm_len && is_space((unsigned char)norm[i]))
-            i++;
-        size_t start = i;
-        while (i < norm_len && !is_space((unsigned char)norm[i]))
-            i++;
-        if (i > start) {
-            typed_something = true;
-            st = add_words(lex, norm + start, i - start, &words, terms, err);
+    if (term_exists(b, prefix, value))
+        return term(b, prefix, value, strlen(value));
+    qvec alts = {0};
+    for (size_t i = 0; suffixes[i] && b->st == KT_OK; i++) {
+        char with[KT_TERM_MAX + 16];
+        snprintf(with, sizeof with, "%s%s", value, suffixes[i]);
+        if (term_exists(b, prefix, with))
+            qvec_push(b, &alts, term(b, prefix, with, strlen(with)));
+    }
+    if (alts.count == 0)
+        return term(b, prefix, value, strlen(value)); /* matches nothing, as asked */
+    return combine(b, XC_OP_OR, &alts);
+}
+
+static xc_query *filter_query(builder *b, kt_qfilter which, const char *value)
+{
+    static const char *const municipality_suffixes[] = {"市", "町", "村", "区", "県", "都", "府", NULL};
+    static const char *const prefecture_suffixes[] = {"県", "都", "府", NULL};
+    char *norm = NULL;
+    size_t len = 0;
+    if (b->st == KT_OK)
+        b->st = kt_normalize(value, strlen(value), &norm, &len, NULL, b->err);
+    xc_query *q = NULL;
+    if (b->st == KT_OK) {
+        const kt_vocab *vocab = which == KT_QF_COUNTRY ? b->lex->countries
+                                : which == KT_QF_FIELD ? b->lex->fields
+                                                       : NULL;
+        const char *canonical = vocab ? kt_vocab_lookup(vocab, norm, len) : NULL;
+        const char *v = canonical ? canonical : norm;
+        switch (which) {
+        case KT_QF_COUNTRY: q = term(b, KT_PREFIX_COUNTRY, v, strlen(v)); break;
+        case KT_QF_FIELD: q = term(b, KT_PREFIX_FIELD, v, strlen(v)); break;
+        case KT_QF_MUNICIPALITY: q = place_filter(b, KT_PREFIX_MUNICIPALITY, v, municipality_suffixes); break;
+        case KT_QF_PREFECTURE: q = place_filter(b, KT_PREFIX_PREFECTURE, v, prefecture_suffixes); break;
         }
     }
     free(norm);
+    return q;
+}
 
-    xc_query *match = NULL;
+/* Signing years lo..hi (0 = open) as a range over the sortable YYYYMMDD value. */
+static xc_query *years_query(builder *b, int lo, int hi)
+{
+    if (b->st != KT_OK || (lo == 0 && hi == 0))
+        return NULL;
+    char lo_buf[XC_SORTABLE_MAX], hi_buf[XC_SORTABLE_MAX];
+    size_t lo_len = xc_sortable_serialise((double)lo * 10000, lo_buf);
+    size_t hi_len = xc_sortable_serialise((double)hi * 10000 + 9999, hi_buf);
+    xc_query *q;
     xc_error xe;
-    if (st == KT_OK) {
-        if (words.count > 0)
-            st = combine(&words, XC_OP_AND, &match, err);
-        else if (typed_something) /* only particles or symbols: nothing can match them */
-            st = xc_query_match_nothing(&match, &xe) == XC_OK ? KT_OK : binding_failed(&xe, err);
-        else
-            st = xc_query_match_all(&match, &xe) == XC_OK ? KT_OK : binding_failed(&xe, err);
+    if (xc_query_value_range(KT_SLOT_SIGNED, lo ? lo_buf : NULL, lo_len, hi ? hi_buf : NULL, hi_len, &q, &xe) !=
+        XC_OK) {
+        binding_failed(b, &xe);
+        return NULL;
     }
-    query_list_free(&words);
+    return q;
+}
 
-    query_list parts = {0};
-    if (st == KT_OK) {
-        st = query_list_push(&parts, match, err);
-        match = NULL;
+/* ---- the tree ---- */
+
+static xc_query *node_query(builder *b, const kt_qnode *n);
+
+static xc_query *or_query(builder *b, const kt_qnode *n)
+{
+    qvec alts = {0};
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (!n->kids[i]->negated) /* "a OR -b" has no useful meaning: the -b is dropped */
+            qvec_push(b, &alts, node_query(b, n->kids[i]));
+    return combine(b, XC_OP_OR, &alts);
+}
+
+static xc_query *node_query(builder *b, const kt_qnode *n)
+{
+    switch (n->kind) {
+    case KT_Q_WORD: return word_query(b, n->text);
+    case KT_Q_PHRASE: {
+        char *norm = NULL;
+        size_t len = 0;
+        xc_query *q = NULL;
+        if (b->st == KT_OK && (b->st = kt_normalize(n->text, strlen(n->text), &norm, &len, NULL, b->err)) == KT_OK)
+            q = text_query(b, norm, len, true, false);
+        free(norm);
+        return q;
     }
-    struct {
-        const char *prefix;
-        const kt_vocab *vocab;
-        const char *const *values;
-        size_t n;
-    } filters[] = {
-        {KT_PREFIX_COUNTRY, lex->countries, req->countries, req->n_countries},
-        {KT_PREFIX_FIELD, lex->fields, req->fields, req->n_fields},
-    };
-    for (size_t f = 0; f < sizeof filters / sizeof filters[0] && st == KT_OK; f++) {
-        if (filters[f].n == 0)
-            continue;
-        xc_query *filter;
-        st = facet_filter(filters[f].prefix, filters[f].vocab, filters[f].values, filters[f].n, &filter, err);
-        if (st == KT_OK)
-            st = query_list_push(&parts, filter, err);
+    case KT_Q_TITLE: {
+        char *norm = NULL;
+        size_t len = 0;
+        xc_query *q = NULL;
+        if (b->st == KT_OK && (b->st = kt_normalize(n->text, strlen(n->text), &norm, &len, NULL, b->err)) == KT_OK)
+            q = text_query(b, norm, len, n->phrase, true);
+        free(norm);
+        return q;
     }
-    if (st == KT_OK)
-        st = combine(&parts, XC_OP_FILTER, out, err);
-    query_list_free(&parts);
-    xc_query_free(match);
-    return st;
+    case KT_Q_FILTER: return filter_query(b, n->filter, n->text);
+    case KT_Q_SIGNED: return years_query(b, n->lo, n->hi);
+    case KT_Q_OR: return or_query(b, n);
+    case KT_Q_AND: break;
+    }
+    return NULL; /* the parser makes AND only at the top */
+}
+
+static filter_group group_of(const kt_qnode *n)
+{
+    if (n->kind == KT_Q_SIGNED)
+        return GROUP_SIGNED;
+    switch (n->filter) {
+    case KT_QF_COUNTRY: return GROUP_COUNTRY;
+    case KT_QF_FIELD: return GROUP_FIELD;
+    case KT_QF_MUNICIPALITY: return GROUP_MUNICIPALITY;
+    case KT_QF_PREFECTURE: return GROUP_PREFECTURE;
+    }
+    return GROUP_COUNTRY;
+}
+
+/* The whole query: scored clauses (all, or any for the partial form), then the filters, then the
+ * exclusions. Returns a match-all query when there is nothing to score. */
+static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
+{
+    qvec scored = {0}, excluded = {0};
+    qvec groups[GROUP_COUNT] = {{0}};
+    for (size_t i = 0; i < root->n_kids; i++) {
+        const kt_qnode *n = root->kids[i];
+        xc_query *q = node_query(b, n);
+        if (n->negated)
+            qvec_push(b, &excluded, q);
+        else if (n->kind == KT_Q_FILTER || n->kind == KT_Q_SIGNED)
+            qvec_push(b, &groups[group_of(n)], q);
+        else
+            qvec_push(b, &scored, q);
+    }
+    for (size_t i = 0; i < req->n_countries; i++)
+        qvec_push(b, &groups[GROUP_COUNTRY], filter_query(b, KT_QF_COUNTRY, req->countries[i]));
+    for (size_t i = 0; i < req->n_fields; i++)
+        qvec_push(b, &groups[GROUP_FIELD], filter_query(b, KT_QF_FIELD, req->fields[i]));
+    qvec_push(b, &groups[GROUP_SIGNED], years_query(b, req->since, req->until));
+
+    xc_query *q = combine(b, any ? XC_OP_OR : XC_OP_AND, &scored);
+    if (!q && b->st == KT_OK) {
+        xc_error xe;
+        if (xc_query_match_all(&q, &xe) != XC_OK)
+            binding_failed(b, &xe);
+    }
+    qvec filters = {0};
+    qvec_push(b, &filters, q);
+    for (int g = 0; g < GROUP_COUNT; g++)
+        qvec_push(b, &filters, combine(b, g == GROUP_SIGNED ? XC_OP_AND : XC_OP_OR, &groups[g]));
+    q = combine(b, XC_OP_FILTER, &filters);
+    q = pair(b, XC_OP_AND_NOT, q, combine(b, XC_OP_OR, &excluded));
+    for (int g = 0; g < GROUP_COUNT; g++)
+        qvec_free(&groups[g]);
+    return q;
+}
+
+static size_t scored_clauses(const kt_qnode *root)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < root->n_kids; i++)
+        n += !root->kids[i]->negated && root->kids[i]->kind != KT_Q_FILTER && root->kids[i]->kind != KT_Q_SIGNED;
+    return n;
+}
+
+kt_status kt_query_build(kt_lexicon *lex, xc_db *db, const kt_search_request *req, kt_query_plan *out,
+                         kt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    kt_qnode *root;
+    kt_status st = kt_parse(req->query, &root, err);
+    if (st != KT_OK)
+        return st;
+    builder b = {lex, db, &out->highlights, err, KT_OK};
+    out->strict = root_query(&b, root, req, false);
+    if (scored_clauses(root) >= 2) {
+        kt_highlights ignored = {0}; /* the strict form already collected every highlight */
+        b.hl = &ignored;
+        out->partial = root_query(&b, root, req, true);
+        kt_highlights_free(&ignored);
+    }
+    kt_qnode_free(root);
+    if (b.st != KT_OK) {
+        kt_query_plan_free(out);
+        return b.st;
+    }
+    return KT_OK;
+}
+
+void kt_query_plan_free(kt_query_plan *plan)
+{
+    xc_query_free(plan->strict);
+    xc_query_free(plan->partial);
+    kt_highlights_free(&plan->highlights);
+    memset(plan, 0, sizeof *plan);
 }

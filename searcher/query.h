@@ -1,13 +1,22 @@
-/* kyotei — from the words a person typed to a Xapian query.
+/* kyotei — from what a person typed (searcher/parse.h) to a Xapian query.
  *
- * The query text goes through the same normaliser and tokenizer as the documents (dict/), so a
- * word matches however it was typed (full-width or half-width, upper or lower case, inflected).
- * Words are separated by spaces (ASCII or ideographic) and all must match (AND); a word that
- * MeCab splits into several content words needs all of them. Filters on country and field are
- * canonicalised through the vocabularies and applied without weight.
+ * Each word is looked for in every layer the index has (dict/terms.h), each weighted by how
+ * sure a match is:
+ *   - its MeCab words, all of them (full weight);
+ *   - its characters as a phrase of bigrams, so a word inside a compound or a name is found
+ *     (普洱 in 普洱市, 日本国 in 日本国青森県) — weight KT_WEIGHT_NGRAM;
+ *   - typed in kana, the readings of words (かんこう finds 観光) — weight KT_WEIGHT_READING;
+ *   - a country, field or synonym alias, its canonical name and the agreements filed under it
+ *     (tourism finds 観光, 中華人民共和国 finds 中国) — weight KT_WEIGHT_ALIAS.
+ * Words AND together; `OR`, `-word`, phrases and prefixes work as parse.h says. Filters (from the
+ * query's prefixes and from the request) are boolean: several values of one facet OR together,
+ * different facets AND; they never change the ranking.
  *
- * Ownership: *out is the caller's (xc_query_free); the terms are appended to `terms` (strings
- * malloc'd, owned by the caller). Errors: KT_ERR_ENCODING (invalid UTF-8), KT_ERR_NOMEM,
+ * A query of two or more words also gets a `partial` form, where any word may match, for when no
+ * agreement has them all.
+ *
+ * Ownership: the plan owns its queries and highlights; kt_query_plan_free releases them.
+ * Errors: KT_ERR_ENCODING (invalid UTF-8), KT_ERR_LIMIT (too many words), KT_ERR_NOMEM,
  * KT_ERR_INTERNAL (the binding refused a query).
  */
 #ifndef KT_SEARCHER_QUERY_H
@@ -18,16 +27,24 @@
 #include "base/error.h"
 #include "dict/lexicon.h"
 #include "searcher/search.h"
+#include "searcher/snippet.h"
 #include "xapian-c/xc.h"
 
-typedef struct kt_term_list {
-    char **items;
-    size_t count;
-} kt_term_list;
+#define KT_WEIGHT_NGRAM 0.5
+#define KT_WEIGHT_READING 0.4
+#define KT_WEIGHT_ALIAS 0.8
 
-kt_status kt_query_build(kt_lexicon *lex, const kt_search_request *req, xc_query **out, kt_term_list *terms,
+typedef struct kt_query_plan {
+    xc_query *strict;       /* every word must match */
+    xc_query *partial;      /* any word may match; NULL when that would be the same query */
+    kt_highlights highlights;
+} kt_query_plan;
+
+/* db may be NULL; with it, a municipality: or prefecture: value that no agreement has exactly is
+ * also tried with its usual suffix (仙台 → 仙台市, 宮城 → 宮城県). */
+kt_status kt_query_build(kt_lexicon *lex, xc_db *db, const kt_search_request *req, kt_query_plan *out,
                          kt_error *err);
 
-void kt_term_list_free(kt_term_list *t);
+void kt_query_plan_free(kt_query_plan *plan);
 
 #endif

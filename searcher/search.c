@@ -105,9 +105,6 @@ void kt_result_free(kt_result *r)
     free(r->hits);
     facet_free(&r->countries);
     facet_free(&r->fields);
-    for (size_t i = 0; i < r->n_terms; i++)
-        free(r->terms[i]);
-    free(r->terms);
     free(r);
 }
 
@@ -204,7 +201,7 @@ static kt_status read_record(const char *data, size_t len, kt_hit *h, kt_error *
     return ok ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
 }
 
-static kt_status read_hits(kt_searcher *s, const xc_mset *m, kt_result *r, kt_error *err)
+static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights *hl, kt_result *r, kt_error *err)
 {
     uint32_t n = xc_mset_size(m);
     r->hits = n ? calloc(n, sizeof *r->hits) : NULL;
@@ -226,11 +223,35 @@ static kt_status read_hits(kt_searcher *s, const xc_mset *m, kt_result *r, kt_er
         kt_status st = read_record(data, len, h, err);
         free(data);
         if (st == KT_OK)
-            st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], r->terms, r->n_terms, SNIPPET_CHARS,
-                                  &h->snippet, &h->marks, &h->n_marks, err);
+            st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], hl, SNIPPET_CHARS, &h->snippet, &h->marks,
+                                  &h->n_marks, err);
         if (st != KT_OK)
             return st;
     }
+    return KT_OK;
+}
+
+/* Runs q for one page with facet counts over the whole match set. */
+static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request *req, xc_mset **m, kt_error *err)
+{
+    uint32_t doc_count = 0;
+    xc_error xe;
+    if (xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
+        return index_error(&xe, "index", err);
+    static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.offset = req->offset;
+    o.limit = req->all ? doc_count : req->limit;
+    o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
+    o.facet_slots = facet_slots;
+    o.n_facet_slots = 2;
+    if (req->sort != KT_SORT_RELEVANCE) {
+        o.sort_slot = KT_SLOT_SIGNED;
+        o.sort_descending = req->sort == KT_SORT_DATE_DESC;
+    }
+    if (xc_search(s->db, q, &o, m, &xe) != XC_OK)
+        return index_error(&xe, "search", err);
     return KT_OK;
 }
 
@@ -244,41 +265,29 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
     kt_result *r = calloc(1, sizeof *r);
     if (!r)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    kt_term_list terms = {0};
-    xc_query *q = NULL;
-    kt_status st = kt_query_build(s->lex, req, &q, &terms, err);
-    r->terms = terms.items;
-    r->n_terms = terms.count;
-
-    uint32_t doc_count = 0;
-    xc_error xe;
+    kt_query_plan plan;
     xc_mset *m = NULL;
-    if (st == KT_OK && xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
-        st = index_error(&xe, "index", err);
-    if (st == KT_OK) {
-        static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
-        xc_search_opts o;
-        xc_search_opts_init(&o);
-        o.offset = req->offset;
-        o.limit = req->all ? doc_count : req->limit;
-        o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
-        o.facet_slots = facet_slots;
-        o.n_facet_slots = 2;
-        r->offset = o.offset;
-        r->limit = o.limit;
-        if (xc_search(s->db, q, &o, &m, &xe) != XC_OK)
-            st = index_error(&xe, "search", err);
+    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
+    if (st == KT_OK)
+        st = run(s, plan.strict, req, &m, err);
+    if (st == KT_OK && xc_mset_matches_estimated(m) == 0 && plan.partial) {
+        xc_mset_free(m);
+        m = NULL;
+        st = run(s, plan.partial, req, &m, err);
+        r->partial = st == KT_OK && xc_mset_matches_estimated(m) > 0;
     }
     if (st == KT_OK) {
+        r->offset = req->offset;
+        r->limit = req->all ? xc_mset_matches_estimated(m) : req->limit;
         r->total = xc_mset_matches_estimated(m);
         st = read_facet(m, 0, &r->countries, err);
         if (st == KT_OK)
             st = read_facet(m, 1, &r->fields, err);
         if (st == KT_OK)
-            st = read_hits(s, m, r, err);
+            st = read_hits(s, m, &plan.highlights, r, err);
     }
     xc_mset_free(m);
-    xc_query_free(q);
+    kt_query_plan_free(&plan);
     if (st != KT_OK) {
         kt_result_free(r);
         return st;

@@ -27,12 +27,21 @@
 
 typedef struct kt_searcher kt_searcher;
 
+typedef enum kt_sort {
+    KT_SORT_RELEVANCE,                 /* best first (BM25), ties in index order */
+    KT_SORT_DATE_DESC,                 /* newest signing first, then relevance */
+    KT_SORT_DATE_ASC                   /* oldest signing first, then relevance */
+} kt_sort;
+
 typedef struct kt_search_request {
-    const char *query;                 /* the words typed; NULL or "" lists every matching agreement */
+    const char *query;                 /* what was typed, in kyotei's query language (searcher/parse.h);
+                                          NULL or "" lists every matching agreement */
     const char *const *countries;      /* filters: several values of one facet OR together, */
     size_t n_countries;                /*          different facets AND */
     const char *const *fields;
     size_t n_fields;
+    int since, until;                  /* signing years, inclusive; 0 = no bound */
+    kt_sort sort;
     uint32_t offset;
     uint32_t limit;
     bool all;                          /* every match, whatever the limit */
@@ -67,13 +76,12 @@ typedef struct kt_facet {
 
 typedef struct kt_result {
     uint32_t total;                    /* exact number of matching agreements */
+    bool partial;                      /* no agreement matched every word: these match some of them */
     uint32_t offset, limit;
     kt_hit *hits;
     size_t n_hits;
     kt_facet countries;
     kt_facet fields;
-    char **terms;                      /* the index terms the query looked for (for highlighting) */
-    size_t n_terms;
 } kt_result;
 
 /* Opens the index at each of db_paths as one, and the lexicon in data_dir. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "dict/normalize.h"
+#include "dict/script.h"
 
 /* A matched word: its byte span in the text and which query term it is. */
 typedef struct match {
@@ -41,41 +43,143 @@ static size_t back_chars(const char *text, size_t from, size_t chars)
     return pos;
 }
 
-static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, char *const *terms, size_t n_terms,
-                              match **out, size_t *n_out, kt_error *err)
+void kt_term_list_free(kt_term_list *t)
 {
-    *out = NULL;
-    *n_out = 0;
+    for (size_t i = 0; i < t->count; i++)
+        free(t->items[i]);
+    free(t->items);
+    t->items = NULL;
+    t->count = 0;
+}
+
+kt_status kt_term_list_add(kt_term_list *t, const char *s, size_t len, kt_error *err)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (strlen(t->items[i]) == len && memcmp(t->items[i], s, len) == 0)
+            return KT_OK;
+    char **grown = realloc(t->items, (t->count + 1) * sizeof *grown);
+    if (!grown)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    t->items = grown;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    t->items[t->count++] = copy;
+    return KT_OK;
+}
+
+void kt_highlights_free(kt_highlights *h)
+{
+    kt_term_list_free(&h->words);
+    kt_term_list_free(&h->readings);
+    kt_term_list_free(&h->literals);
+}
+
+/* The index of s in list, or -1. */
+static long find_in(const kt_term_list *list, const char *s, size_t len)
+{
+    for (size_t k = 0; k < list->count; k++)
+        if (strlen(list->items[k]) == len && memcmp(list->items[k], s, len) == 0)
+            return (long)k;
+    return -1;
+}
+
+typedef struct match_list {
+    match *items;
+    size_t count;
+} match_list;
+
+static kt_status push_match(match_list *l, size_t start, size_t end, size_t term, kt_error *err)
+{
+    match *grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+    if (!grown)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    l->items = grown;
+    l->items[l->count++] = (match){start, end, term};
+    return KT_OK;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Sorts matches by position and merges those that overlap (a word found both as a word and
+ * inside a literal), so that marks never nest. */
+static void merge_overlaps(match_list *l)
+{
+    if (l->count == 0)
+        return;
+    qsort(l->items, l->count, sizeof *l->items, by_start);
+    size_t out = 0;
+    for (size_t i = 1; i < l->count; i++) {
+        match *last = &l->items[out];
+        if (l->items[i].start < last->end) {
+            if (l->items[i].end > last->end)
+                last->end = l->items[i].end;
+        } else {
+            l->items[++out] = l->items[i];
+        }
+    }
+    l->count = out + 1;
+}
+
+/* Matches of the highlight words and readings (through MeCab, as at index time) and of the
+ * literals (in the normalised text, mapped back to the original bytes). Term numbers: words,
+ * then readings, then literals. */
+static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, const kt_highlights *hl,
+                              match_list *out, kt_error *err)
+{
     kt_tokens toks = {0};
     kt_status st = kt_tokenize(lex->tokenizer, text, len, &toks, err);
-    match *m = NULL;
-    size_t n = 0;
+    kt_buf kana = KT_BUF_INIT;
+    size_t n_words = hl->words.count, n_readings = hl->readings.count;
     for (size_t i = 0; i < toks.count && st == KT_OK; i++) {
+        const kt_token *t = &toks.items[i];
         size_t tlen;
-        const char *term = kt_token_term(&toks.items[i], &tlen);
+        const char *term = kt_token_term(t, &tlen);
         if (!term)
             continue;
-        for (size_t k = 0; k < n_terms; k++) {
-            if (strlen(terms[k]) != tlen || memcmp(terms[k], term, tlen) != 0)
-                continue;
-            match *grown = realloc(m, (n + 1) * sizeof *grown);
-            if (!grown) {
+        long k = find_in(&hl->words, term, tlen);
+        if (k < 0 && n_readings && t->reading_len) {
+            kt_buf_clear(&kana);
+            if (kt_to_katakana(t->reading, t->reading_len, &kana) != KT_OK) {
                 st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
                 break;
             }
-            m = grown;
-            m[n++] = (match){toks.items[i].start, toks.items[i].end, k};
-            break;
+            k = find_in(&hl->readings, kana.data, kana.len);
+            if (k >= 0)
+                k += (long)n_words;
+        }
+        if (k >= 0)
+            st = push_match(out, t->start, t->end, (size_t)k, err);
+    }
+    kt_buf_free(&kana);
+    kt_tokens_free(&toks);
+    if (st != KT_OK || hl->literals.count == 0)
+        return st;
+
+    char *norm = NULL;
+    size_t norm_len = 0, *map = NULL;
+    st = kt_normalize(text, len, &norm, &norm_len, &map, err);
+    for (size_t k = 0; k < hl->literals.count && st == KT_OK; k++) {
+        const char *lit = hl->literals.items[k];
+        size_t lit_len = strlen(lit);
+        if (lit_len == 0)
+            continue;
+        for (const char *at = strstr(norm, lit); at && st == KT_OK; at = strstr(at + lit_len, lit)) {
+            size_t from = (size_t)(at - norm);
+            st = push_match(out, map[from], map[from + lit_len], n_words + n_readings + k, err);
         }
     }
-    kt_tokens_free(&toks);
-    if (st != KT_OK) {
-        free(m);
-        return st;
-    }
-    *out = m;
-    *n_out = n;
-    return KT_OK;
+    free(norm);
+    free(map);
+    return st;
 }
 
 /* Chooses the window [*from, *to) of at most max_chars characters with the most distinct matched
@@ -117,18 +221,23 @@ static void best_window(const char *text, size_t len, const match *m, size_t n, 
     *to_out = to;
 }
 
-kt_status kt_snippet_build(kt_lexicon *lex, const char *text, char *const *terms, size_t n_terms, size_t max_chars,
+kt_status kt_snippet_build(kt_lexicon *lex, const char *text, const kt_highlights *hl, size_t max_chars,
                            char **snippet, kt_mark **marks, size_t *n_marks, kt_error *err)
 {
     *snippet = NULL;
     *marks = NULL;
     *n_marks = 0;
     size_t len = strlen(text);
-    match *m;
-    size_t n;
-    kt_status st = find_matches(lex, text, len, terms, n_terms, &m, &n, err);
-    if (st != KT_OK)
+    match_list found = {0};
+    kt_status st = find_matches(lex, text, len, hl, &found, err);
+    if (st != KT_OK) {
+        free(found.items);
         return st;
+    }
+    merge_overlaps(&found);
+    match *m = found.items;
+    size_t n = found.count;
+    size_t n_terms = hl->words.count + hl->readings.count + hl->literals.count;
     size_t from = 0, to = advance_chars(text, len, 0, max_chars);
     if (n > 0)
         best_window(text, len, m, n, n_terms, max_chars, &from, &to);

@@ -1,12 +1,15 @@
 /* kyotei — the passage of a text that best shows why an agreement matched.
  *
- * The text is tokenized as at index time and each word whose index term is one of `terms` is a
- * match. The passage is the window of at most max_chars characters that covers the most distinct
- * matched terms (then the most matches, then the earliest), cut at character boundaries, with "…"
- * where it cuts the text. Line breaks become spaces. Without any match, the text's beginning.
+ * What counts as a match comes from the query (kt_highlights): a word of the text whose index
+ * term is one of `words`, whose reading is one of `readings`, or any place where one of
+ * `literals` occurs in the normalised text (a word found inside a compound). The passage is the
+ * window of at most max_chars characters that covers the most distinct matches (then the most
+ * matches, then the earliest), cut at character boundaries, with "…" where it cuts the text. Line
+ * breaks become spaces. Without any match, the text's beginning.
  *
- * Ownership: *snippet and *marks are malloc'd for the caller; marks are byte spans of *snippet.
- * Errors: those of kt_tokenize (KT_ERR_ENCODING, KT_ERR_DICT, KT_ERR_NOMEM).
+ * Ownership: *snippet and *marks are malloc'd for the caller; marks are byte spans of *snippet, in
+ * order and not overlapping. Errors: those of kt_tokenize (KT_ERR_ENCODING, KT_ERR_DICT,
+ * KT_ERR_NOMEM).
  */
 #ifndef KT_SEARCHER_SNIPPET_H
 #define KT_SEARCHER_SNIPPET_H
@@ -17,7 +20,24 @@
 #include "dict/lexicon.h"
 #include "searcher/search.h"
 
-kt_status kt_snippet_build(kt_lexicon *lex, const char *text, char *const *terms, size_t n_terms, size_t max_chars,
+/* A list of strings, each malloc'd and owned by the list. */
+typedef struct kt_term_list {
+    char **items;
+    size_t count;
+} kt_term_list;
+
+kt_status kt_term_list_add(kt_term_list *t, const char *s, size_t len, kt_error *err); /* skips duplicates */
+void kt_term_list_free(kt_term_list *t);
+
+typedef struct kt_highlights {
+    kt_term_list words;     /* index terms (normalised base forms) */
+    kt_term_list readings;  /* katakana readings */
+    kt_term_list literals;  /* normalised strings to find anywhere */
+} kt_highlights;
+
+void kt_highlights_free(kt_highlights *h);
+
+kt_status kt_snippet_build(kt_lexicon *lex, const char *text, const kt_highlights *hl, size_t max_chars,
                            char **snippet, kt_mark **marks, size_t *n_marks, kt_error *err);
 
 #endif

@@ -48,8 +48,8 @@ kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_err
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
         json_array_append_new(hits, hit_json(&r->hits[i]));
-    json_t *doc = json_pack("{s:s, s:i, s:i, s:i, s:o, s:{s:o, s:o}}", "query", query ? query : "", "total",
-                            (json_int_t)r->total, "offset", (json_int_t)r->offset, "limit", (json_int_t)r->limit,
+    json_t *doc = json_pack("{s:s, s:i, s:b, s:i, s:i, s:o, s:{s:o, s:o}}", "query", query ? query : "", "total",
+                            (json_int_t)r->total, "partial", r->partial, "offset", (json_int_t)r->offset, "limit", (json_int_t)r->limit,
                             "hits", hits, "facets", "country", facet_json(&r->countries), "field",
                             facet_json(&r->fields));
     if (!doc || json_array_size(hits) != r->n_hits)

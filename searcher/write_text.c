@@ -26,6 +26,8 @@ static void put_facet(FILE *out, const char *name, const kt_facet *f)
 
 kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *style, kt_error *err)
 {
+    if (r->partial)
+        fputs("No agreement has all the words; these have some of them:\n\n", out);
     for (size_t i = 0; i < r->n_hits; i++) {
         const kt_hit *h = &r->hits[i];
         fprintf(out, "%u. %s\n", h->rank, h->col[KT_COL_TITLE]);
@@ -44,10 +46,12 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
     if (r->total == 0)
         fputs("No agreement matches.\n", out);
     else if (r->n_hits < r->total)
-        fprintf(out, "%u agreement%s match; showing %u–%u.\n", r->total, r->total == 1 ? "" : "s",
+        fprintf(out, "%u agreement%s match%s; showing %u–%u.\n", r->total, r->total == 1 ? "" : "s",
+                r->partial ? " some of the words" : "",
                 r->n_hits ? r->hits[0].rank : 0, r->n_hits ? r->hits[r->n_hits - 1].rank : 0);
     else
-        fprintf(out, "%u agreement%s match.\n", r->total, r->total == 1 ? "" : "s");
+        fprintf(out, "%u agreement%s match%s.\n", r->total, r->total == 1 ? "" : "s",
+                r->partial ? " some of the words" : "");
     if (r->total) {
         put_facet(out, "country", &r->countries);
         put_facet(out, "field", &r->fields);

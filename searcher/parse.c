@@ -1,0 +1,363 @@
+#include "parse.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+
+/* Full-width and typographic forms of the syntax characters, as people type them with a
+ * Japanese input method, and their ASCII meaning. Only these are rewritten before parsing;
+ * the words themselves are normalised later, by the same code as the documents. */
+static const struct {
+    const char *from;
+    const char *to;
+} syntax_forms[] = {
+    {"\xE3\x80\x80", " "},            /* U+3000 ideographic space */
+    {"\xEF\xBC\x82", "\""},           /* U+FF02 ＂ */
+    {"\xE2\x80\x9C", "\""},           /* U+201C “ */
+    {"\xE2\x80\x9D", "\""},           /* U+201D ” */
+    {"\xEF\xBC\x8D", "-"},            /* U+FF0D － */
+    {"\xE2\x88\x92", "-"},            /* U+2212 − */
+    {"\xEF\xBC\x9A", ":"},            /* U+FF1A ： */
+    {"\xEF\xBC\xAF\xEF\xBC\xB2", "OR"} /* ＯＲ */
+};
+
+static kt_status rewrite_syntax(const char *in, kt_buf *out)
+{
+    for (const char *p = in; *p;) {
+        bool replaced = false;
+        for (size_t i = 0; i < sizeof syntax_forms / sizeof syntax_forms[0]; i++) {
+            size_t n = strlen(syntax_forms[i].from);
+            if (strncmp(p, syntax_forms[i].from, n) == 0) {
+                if (kt_buf_append_str(out, syntax_forms[i].to) != KT_OK)
+                    return KT_ERR_NOMEM;
+                p += n;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced && kt_buf_append_char(out, *p++) != KT_OK)
+            return KT_ERR_NOMEM;
+    }
+    return KT_OK;
+}
+
+typedef struct parser {
+    const char *s;
+    size_t pos;
+    size_t nodes;
+    kt_status status;
+} parser;
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static kt_qnode *new_node(parser *p, kt_qkind kind)
+{
+    if (p->status != KT_OK)
+        return NULL;
+    if (++p->nodes > KT_PARSE_MAX_NODES) {
+        p->status = KT_ERR_LIMIT;
+        return NULL;
+    }
+    kt_qnode *n = calloc(1, sizeof *n);
+    if (!n)
+        p->status = KT_ERR_NOMEM;
+    else
+        n->kind = kind;
+    return n;
+}
+
+static bool add_kid(parser *p, kt_qnode *parent, kt_qnode *kid)
+{
+    kt_qnode **grown = realloc(parent->kids, (parent->n_kids + 1) * sizeof *grown);
+    if (!grown) {
+        p->status = KT_ERR_NOMEM;
+        kt_qnode_free(kid);
+        return false;
+    }
+    parent->kids = grown;
+    parent->kids[parent->n_kids++] = kid;
+    return true;
+}
+
+static char *copy_range(parser *p, size_t start, size_t end)
+{
+    char *s = malloc(end - start + 1);
+    if (!s) {
+        p->status = KT_ERR_NOMEM;
+        return NULL;
+    }
+    memcpy(s, p->s + start, end - start);
+    s[end - start] = '\0';
+    return s;
+}
+
+/* Reads a quoted phrase starting at the opening quote; an unclosed quote runs to the end. */
+static char *read_quoted(parser *p)
+{
+    size_t start = ++p->pos;
+    while (p->s[p->pos] && p->s[p->pos] != '"')
+        p->pos++;
+    char *text = copy_range(p, start, p->pos);
+    if (p->s[p->pos] == '"')
+        p->pos++;
+    return text;
+}
+
+/* Reads a bare word: up to a space or a quote. */
+static char *read_bare(parser *p)
+{
+    size_t start = p->pos;
+    while (p->s[p->pos] && !is_space(p->s[p->pos]) && p->s[p->pos] != '"')
+        p->pos++;
+    return copy_range(p, start, p->pos);
+}
+
+static bool only_spaces(const char *s)
+{
+    for (; *s; s++)
+        if (!is_space(*s))
+            return false;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    kt_qkind kind;
+    kt_qfilter filter;
+} prefixes[] = {
+    {"country", KT_Q_FILTER, KT_QF_COUNTRY},           {"field", KT_Q_FILTER, KT_QF_FIELD},
+    {"municipality", KT_Q_FILTER, KT_QF_MUNICIPALITY}, {"prefecture", KT_Q_FILTER, KT_QF_PREFECTURE},
+    {"title", KT_Q_TITLE, KT_QF_COUNTRY},              {"signed", KT_Q_SIGNED, KT_QF_COUNTRY},
+};
+
+/* A year 1000..9999, or 0 for "" (an open end); -1 when it is not a year. */
+static int parse_year(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (len != 4)
+        return -1;
+    for (size_t i = 0; i < 4; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+    int y = atoi(s);
+    return y >= 1000 ? y : -1;
+}
+
+/* signed:2010..2016, 2010.., ..2016, 2012. False for anything else. */
+static bool parse_years(const char *v, int *lo, int *hi)
+{
+    const char *dots = strstr(v, "..");
+    if (!dots) {
+        int y = parse_year(v, strlen(v));
+        *lo = *hi = y;
+        return y > 0;
+    }
+    *lo = parse_year(v, (size_t)(dots - v));
+    *hi = parse_year(dots + 2, strlen(dots + 2));
+    if (*lo < 0 || *hi < 0 || (*lo == 0 && *hi == 0))
+        return false;
+    if (*lo && *hi && *lo > *hi) {
+        int t = *lo;
+        *lo = *hi;
+        *hi = t;
+    }
+    return true;
+}
+
+/* One operand: a phrase, a prefixed clause or a word; NULL when there is nothing to read or the
+ * operand is empty (`""`, a lone `-`, a malformed `signed:`). */
+static kt_qnode *read_operand(parser *p, bool *is_or)
+{
+    *is_or = false;
+    bool negated = false;
+    if (p->s[p->pos] == '-' && p->s[p->pos + 1] && !is_space(p->s[p->pos + 1])) {
+        negated = true;
+        p->pos++;
+    }
+    kt_qnode *n = NULL;
+    if (p->s[p->pos] == '"') {
+        char *text = read_quoted(p);
+        if (!text)
+            return NULL;
+        if (only_spaces(text)) {
+            free(text);
+            return NULL;
+        }
+        if (!(n = new_node(p, KT_Q_PHRASE))) {
+            free(text);
+            return NULL;
+        }
+        n->text = text;
+        n->negated = negated;
+        return n;
+    }
+    size_t start = p->pos;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t len = strlen(prefixes[i].name);
+        if (strncasecmp(p->s + start, prefixes[i].name, len) != 0 || p->s[start + len] != ':')
+            continue;
+        char next = p->s[start + len + 1];
+        if (next == '\0' || is_space(next))
+            break; /* `title:` alone: read as a word */
+        p->pos = start + len + 1;
+        bool quoted = next == '"';
+        char *value = quoted ? read_quoted(p) : read_bare(p);
+        if (!value)
+            return NULL;
+        if (only_spaces(value)) {
+            free(value);
+            return NULL;
+        }
+        int lo = 0, hi = 0;
+        if (prefixes[i].kind == KT_Q_SIGNED && !parse_years(value, &lo, &hi)) {
+            free(value);
+            return NULL;
+        }
+        if (!(n = new_node(p, prefixes[i].kind))) {
+            free(value);
+            return NULL;
+        }
+        n->text = value;
+        n->filter = prefixes[i].filter;
+        n->phrase = quoted;
+        n->lo = lo;
+        n->hi = hi;
+        n->negated = negated;
+        return n;
+    }
+    p->pos = start;
+    char *word = read_bare(p);
+    if (!word)
+        return NULL;
+    if (!negated && strcmp(word, "OR") == 0) {
+        free(word);
+        *is_or = true;
+        return NULL;
+    }
+    if (*word == '\0' || strcmp(word, "-") == 0) {
+        free(word);
+        if (p->s[p->pos] && !is_space(p->s[p->pos]) && p->s[p->pos] != '"')
+            p->pos++;
+        return NULL;
+    }
+    if (!(n = new_node(p, KT_Q_WORD))) {
+        free(word);
+        return NULL;
+    }
+    n->text = word;
+    n->negated = negated;
+    return n;
+}
+
+kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err)
+{
+    *out = NULL;
+    kt_buf text = KT_BUF_INIT;
+    if (rewrite_syntax(query ? query : "", &text) != KT_OK) {
+        kt_buf_free(&text);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    parser p = {.s = kt_buf_str(&text), .pos = 0, .nodes = 0, .status = KT_OK};
+    kt_qnode *root = new_node(&p, KT_Q_AND);
+    bool pending_or = false; /* an OR was read and waits for its right operand */
+    while (root && p.status == KT_OK) {
+        while (is_space(p.s[p.pos]))
+            p.pos++;
+        if (!p.s[p.pos])
+            break;
+        bool is_or;
+        kt_qnode *n = read_operand(&p, &is_or);
+        if (is_or) {
+            pending_or = root->n_kids > 0; /* an OR with nothing on its left is ignored */
+            continue;
+        }
+        if (!n)
+            continue;
+        if (pending_or) {
+            kt_qnode *left = root->kids[root->n_kids - 1];
+            if (left->kind != KT_Q_OR) {
+                kt_qnode *or = new_node(&p, KT_Q_OR);
+                if (!or) {
+                    kt_qnode_free(n);
+                    break;
+                }
+                root->kids[root->n_kids - 1] = or;
+                if (!add_kid(&p, or, left))
+                    break;
+                left = or;
+            }
+            add_kid(&p, left, n);
+            pending_or = false;
+        } else {
+            add_kid(&p, root, n);
+        }
+    }
+    kt_buf_free(&text);
+    if (p.status != KT_OK) {
+        kt_qnode_free(root);
+        if (p.status == KT_ERR_LIMIT)
+            return kt_error_set(err, KT_ERR_LIMIT, "query: more than %d words and operators", KT_PARSE_MAX_NODES);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    *out = root;
+    return KT_OK;
+}
+
+void kt_qnode_free(kt_qnode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n_kids; i++)
+        kt_qnode_free(n->kids[i]);
+    free(n->kids);
+    free(n->text);
+    free(n);
+}
+
+static const char *filter_name(kt_qfilter f)
+{
+    switch (f) {
+    case KT_QF_COUNTRY: return "country";
+    case KT_QF_FIELD: return "field";
+    case KT_QF_MUNICIPALITY: return "municipality";
+    case KT_QF_PREFECTURE: return "prefecture";
+    }
+    return "?";
+}
+
+static void describe(const kt_qnode *n, kt_buf *b)
+{
+    if (n->negated)
+        kt_buf_append_char(b, '-');
+    switch (n->kind) {
+    case KT_Q_AND:
+    case KT_Q_OR:
+        kt_buf_append_str(b, n->kind == KT_Q_AND ? "AND(" : "OR(");
+        for (size_t i = 0; i < n->n_kids; i++) {
+            if (i)
+                kt_buf_append_char(b, ' ');
+            describe(n->kids[i], b);
+        }
+        kt_buf_append_char(b, ')');
+        break;
+    case KT_Q_WORD: kt_buf_printf(b, "WORD(%s)", n->text); break;
+    case KT_Q_PHRASE: kt_buf_printf(b, "PHRASE(%s)", n->text); break;
+    case KT_Q_FILTER: kt_buf_printf(b, "%s:%s", filter_name(n->filter), n->text); break;
+    case KT_Q_TITLE: kt_buf_printf(b, "title:%s%s", n->phrase ? "PHRASE:" : "", n->text); break;
+    case KT_Q_SIGNED: kt_buf_printf(b, "signed:%d..%d", n->lo, n->hi); break;
+    }
+}
+
+char *kt_qnode_describe(const kt_qnode *n)
+{
+    kt_buf b = KT_BUF_INIT;
+    describe(n, &b);
+    return kt_buf_steal(&b);
+}

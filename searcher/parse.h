@@ -1,0 +1,57 @@
+/* kyotei — the query language: what a person types, as a tree.
+ *
+ *   青少年 交流            words: all must match
+ *   観光 OR 医療           either (OR binds tighter than the implicit AND: `a b OR c` = a AND (b OR c))
+ *   交流 -中国             not
+ *   "経済交流"             a phrase (also “…”)
+ *   country:台湾 field:観光 municipality:仙台市 prefecture:宮城県 title:覚書
+ *   signed:2010..2016  signed:2010..  signed:..2016  signed:2012
+ *
+ * The parser never fails on what people type: an unbalanced quote runs to the end, a dangling
+ * OR or a lone minus is ignored, an unknown prefix (`http:`) is part of the word. Full-width
+ * forms of the syntax characters (　＂－：ＯＲ) work like their ASCII forms.
+ *
+ * Ownership: kt_parse returns a tree the caller frees with kt_qnode_free. Errors: KT_ERR_NOMEM,
+ * KT_ERR_LIMIT (more than KT_PARSE_MAX_NODES words and operators).
+ */
+#ifndef KT_SEARCHER_PARSE_H
+#define KT_SEARCHER_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+
+#define KT_PARSE_MAX_NODES 256
+
+typedef enum kt_qkind {
+    KT_Q_AND,     /* kids all must match (the top of every tree) */
+    KT_Q_OR,      /* any kid */
+    KT_Q_WORD,    /* text: one word as typed */
+    KT_Q_PHRASE,  /* text: the words in order */
+    KT_Q_FILTER,  /* field + text: country, field, municipality, prefecture (exact, canonicalised) */
+    KT_Q_TITLE,   /* text: a word or phrase that must be in the title */
+    KT_Q_SIGNED   /* lo..hi: signing years, 0 for an open end */
+} kt_qkind;
+
+typedef enum kt_qfilter { KT_QF_COUNTRY, KT_QF_FIELD, KT_QF_MUNICIPALITY, KT_QF_PREFECTURE } kt_qfilter;
+
+typedef struct kt_qnode {
+    kt_qkind kind;
+    bool negated;              /* `-x`: documents matching this are removed */
+    char *text;                /* WORD, PHRASE, FILTER, TITLE */
+    kt_qfilter filter;         /* FILTER */
+    bool phrase;               /* TITLE: the text was quoted */
+    int lo, hi;                /* SIGNED */
+    struct kt_qnode **kids;    /* AND, OR */
+    size_t n_kids;
+} kt_qnode;
+
+kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err);
+void kt_qnode_free(kt_qnode *n);  /* NULL allowed */
+
+/* A one-line rendering of the tree, for tests and --explain: AND(WORD(a) OR(WORD(b) WORD(c)) -WORD(d)).
+ * malloc'd; NULL when memory runs out. */
+char *kt_qnode_describe(const kt_qnode *n);
+
+#endif
