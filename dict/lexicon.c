@@ -33,6 +33,8 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
         st = load_vocab(data_dir, "countries.tsv", &lex->countries, err);
     if (st == KT_OK)
         st = load_vocab(data_dir, "fields.tsv", &lex->fields, err);
+    if (st == KT_OK)
+        st = load_vocab(data_dir, "synonyms.tsv", &lex->synonyms, err);
     if (st != KT_OK) {
         kt_lexicon_close(lex);
         return st;
@@ -48,6 +50,7 @@ void kt_lexicon_close(kt_lexicon *lex)
     kt_tokenizer_close(lex->tokenizer);
     kt_vocab_free(lex->countries);
     kt_vocab_free(lex->fields);
+    kt_vocab_free(lex->synonyms);
     free(lex);
 }
 

@@ -5,6 +5,7 @@
  *   <data_dir>/user.dic       the compiled MeCab user dictionary (with IPADIC UTF-8)
  *   <data_dir>/countries.tsv  the country vocabulary
  *   <data_dir>/fields.tsv     the field vocabulary
+ *   <data_dir>/synonyms.tsv   groups of words that mean the same (a query for one finds the others)
  *
  * Ownership: the caller owns the kt_lexicon and closes it with kt_lexicon_close. It holds one
  * MeCab tagger, so use one lexicon per thread.
@@ -29,6 +30,7 @@ typedef struct kt_lexicon {
     kt_tokenizer *tokenizer;
     kt_vocab *countries;
     kt_vocab *fields;
+    kt_vocab *synonyms;
 } kt_lexicon;
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);

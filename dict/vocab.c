@@ -284,6 +284,21 @@ const char *kt_vocab_canonical_at(const kt_vocab *v, size_t i)
     return v && i < v->count ? v->canonical[i] : NULL;
 }
 
+kt_status kt_vocab_each_alias(const kt_vocab *v, size_t i, kt_vocab_alias_fn fn, void *ctx, kt_error *err)
+{
+    if (!v || i >= v->count)
+        return KT_OK;
+    for (size_t k = 0; k < v->nslots; k++) {
+        const slot *s = &v->slots[k];
+        if (s->key && s->entry == i) {
+            kt_status st = fn(s->key, s->key_len, ctx, err);
+            if (st != KT_OK)
+                return st;
+        }
+    }
+    return KT_OK;
+}
+
 void kt_vocab_free(kt_vocab *v)
 {
     if (!v)

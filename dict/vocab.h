@@ -39,6 +39,11 @@ const char *kt_vocab_canonical_at(const kt_vocab *v, size_t i);
 /* Like kt_vocab_lookup, but gives the entry's position in file order, or KT_VOCAB_NONE. */
 size_t kt_vocab_find(const kt_vocab *v, const char *word, size_t len);
 
+/* Calls fn with every alias of entry i (the canonical name included) in its normalised form, in
+ * no particular order; stops at, and returns, the first status other than KT_OK that fn returns. */
+typedef kt_status (*kt_vocab_alias_fn)(const char *alias, size_t len, void *ctx, kt_error *err);
+kt_status kt_vocab_each_alias(const kt_vocab *v, size_t i, kt_vocab_alias_fn fn, void *ctx, kt_error *err);
+
 /* NULL allowed. */
 void kt_vocab_free(kt_vocab *v);
 

@@ -232,6 +232,34 @@ static xc_query *alias_query(builder *b, const char *norm, size_t len)
     return scaled(b, combine(b, XC_OP_OR, &alts), KT_WEIGHT_ALIAS);
 }
 
+/* The other words of the word's synonym group (dict/synonyms.tsv). */
+typedef struct synonym_ctx {
+    builder *b;
+    const char *word;
+    size_t len;
+    qvec *alts;
+} synonym_ctx;
+
+static kt_status add_synonym(const char *alias, size_t len, void *ctx, kt_error *err)
+{
+    (void)err;
+    synonym_ctx *c = ctx;
+    if (len != c->len || memcmp(alias, c->word, len) != 0)
+        qvec_push(c->b, c->alts, text_query(c->b, alias, len, false, false));
+    return c->b->st;
+}
+
+static xc_query *synonym_query(builder *b, const char *norm, size_t len)
+{
+    size_t group = kt_vocab_find(b->lex->synonyms, norm, len);
+    if (group == KT_VOCAB_NONE || b->st != KT_OK)
+        return NULL;
+    qvec alts = {0};
+    synonym_ctx c = {b, norm, len, &alts};
+    kt_vocab_each_alias(b->lex->synonyms, group, add_synonym, &c, b->err);
+    return scaled(b, combine(b, XC_OP_OR, &alts), KT_WEIGHT_ALIAS);
+}
+
 /* One word as typed: every layer that can find it. */
 static xc_query *word_query(builder *b, const char *text)
 {
@@ -247,6 +275,7 @@ static xc_query *word_query(builder *b, const char *text)
     qvec_push(b, &alts, text_query(b, norm, len, false, false));
     qvec_push(b, &alts, reading_query(b, norm, len));
     qvec_push(b, &alts, alias_query(b, norm, len));
+    qvec_push(b, &alts, synonym_query(b, norm, len));
     free(norm);
     return combine(b, XC_OP_OR, &alts);
 }

@@ -6,8 +6,9 @@
  *   - its characters as a phrase of bigrams, so a word inside a compound or a name is found
  *     (普洱 in 普洱市, 日本国 in 日本国青森県) — weight KT_WEIGHT_NGRAM;
  *   - typed in kana, the readings of words (かんこう finds 観光) — weight KT_WEIGHT_READING;
- *   - a country, field or synonym alias, its canonical name and the agreements filed under it
- *     (tourism finds 観光, 中華人民共和国 finds 中国) — weight KT_WEIGHT_ALIAS.
+ *   - a country or field alias, its canonical name and the agreements filed under it (tourism
+ *     finds 観光, 中華人民共和国 finds 中国), and the other words of its synonym group (覚書 finds
+ *     了解覚書, exchange finds 交流) — weight KT_WEIGHT_ALIAS.
  * Words AND together; `OR`, `-word`, phrases and prefixes work as parse.h says. Filters (from the
  * query's prefixes and from the request) are boolean: several values of one facet OR together,
  * different facets AND; they never change the ranking.
