@@ -94,6 +94,7 @@ static void hit_free(kt_hit *h)
     free(h->fields);
     free(h->snippet);
     free(h->marks);
+    free(h->title_marks);
 }
 
 void kt_result_free(kt_result *r)
@@ -225,6 +226,14 @@ static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights
         if (st == KT_OK)
             st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], hl, SNIPPET_CHARS, &h->snippet, &h->marks,
                                   &h->n_marks, err);
+        if (st == KT_OK) {
+            /* the whole title, to mark its matched words; the snippet of a title differs from the
+             * title only in line breaks turned into spaces, so its marks fit the title as stored */
+            char *whole;
+            st = kt_snippet_build(s->lex, h->col[KT_COL_TITLE], hl, strlen(h->col[KT_COL_TITLE]) + 1, &whole,
+                                  &h->title_marks, &h->n_title_marks, err);
+            free(whole);
+        }
         if (st != KT_OK)
             return st;
     }

@@ -62,6 +62,8 @@ typedef struct kt_hit {
     char *snippet;                     /* a passage of the description around the matched words */
     kt_mark *marks;
     size_t n_marks;
+    kt_mark *title_marks;              /* the matched words in col[KT_COL_TITLE] */
+    size_t n_title_marks;
 } kt_hit;
 
 typedef struct kt_facet_count {

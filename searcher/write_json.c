@@ -22,22 +22,30 @@ static json_t *facet_json(const kt_facet *f)
     return arr;
 }
 
+/* Marks as [{"start", "length"}] in characters of text. */
+static json_t *marks_json(const char *text, const kt_mark *marks, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < n; k++) {
+        size_t start = chars_in(text, marks[k].start);
+        size_t length = chars_in(text + marks[k].start, marks[k].end - marks[k].start);
+        json_array_append_new(arr, json_pack("{s:I, s:I}", "start", (json_int_t)start, "length", (json_int_t)length));
+    }
+    return arr;
+}
+
 static json_t *hit_json(const kt_hit *h)
 {
     json_t *fields = json_array();
     for (size_t k = 0; k < h->n_fields; k++)
         json_array_append_new(fields, json_string(h->fields[k]));
-    json_t *highlights = json_array();
-    for (size_t k = 0; k < h->n_marks; k++) {
-        size_t start = chars_in(h->snippet, h->marks[k].start);
-        size_t length = chars_in(h->snippet + h->marks[k].start, h->marks[k].end - h->marks[k].start);
-        json_array_append_new(highlights, json_pack("{s:I, s:I}", "start", (json_int_t)start, "length",
-                                                    (json_int_t)length));
-    }
-    return json_pack("{s:s, s:i, s:f, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o}",
+    json_t *highlights = marks_json(h->snippet, h->marks, h->n_marks);
+    json_t *title_highlights = marks_json(h->col[KT_COL_TITLE], h->title_marks, h->n_title_marks);
+    return json_pack("{s:s, s:i, s:f, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o}",
                      "id", h->col[KT_COL_ID], "rank", (json_int_t)h->rank, "score", h->score,
                      "municipality", h->col[KT_COL_MUNICIPALITY], "prefecture", h->col[KT_COL_PREFECTURE],
-                     "title", h->col[KT_COL_TITLE], "partner", h->col[KT_COL_PARTNER], "country", h->country,
+                     "title", h->col[KT_COL_TITLE], "title_highlights", title_highlights, "partner",
+                     h->col[KT_COL_PARTNER], "country", h->country,
                      "fields", fields, "fields_raw", h->col[KT_COL_FIELDS], "description",
                      h->col[KT_COL_DESCRIPTION], "signed", h->col[KT_COL_SIGNED], "url", h->col[KT_COL_URL],
                      "snippet", h->snippet, "highlights", highlights);

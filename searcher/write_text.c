@@ -2,18 +2,18 @@
 
 #include <string.h>
 
-/* The snippet with its marks wrapped in the style's delimiters. */
-static void put_snippet(FILE *out, const kt_hit *h, const kt_text_style *style)
+/* Text with its marks wrapped in the style's delimiters. */
+static void put_marked(FILE *out, const char *text, const kt_mark *marks, size_t n, const kt_text_style *style)
 {
     size_t pos = 0;
-    for (size_t i = 0; i < h->n_marks; i++) {
-        fwrite(h->snippet + pos, 1, h->marks[i].start - pos, out);
+    for (size_t i = 0; i < n; i++) {
+        fwrite(text + pos, 1, marks[i].start - pos, out);
         fputs(style->mark_open, out);
-        fwrite(h->snippet + h->marks[i].start, 1, h->marks[i].end - h->marks[i].start, out);
+        fwrite(text + marks[i].start, 1, marks[i].end - marks[i].start, out);
         fputs(style->mark_close, out);
-        pos = h->marks[i].end;
+        pos = marks[i].end;
     }
-    fputs(h->snippet + pos, out);
+    fputs(text + pos, out);
 }
 
 static void put_facet(FILE *out, const char *name, const kt_facet *f)
@@ -30,7 +30,9 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
         fputs("No agreement has all the words; these have some of them:\n\n", out);
     for (size_t i = 0; i < r->n_hits; i++) {
         const kt_hit *h = &r->hits[i];
-        fprintf(out, "%u. %s\n", h->rank, h->col[KT_COL_TITLE]);
+        fprintf(out, "%u. ", h->rank);
+        put_marked(out, h->col[KT_COL_TITLE], h->title_marks, h->n_title_marks, style);
+        fputc('\n', out);
         fprintf(out, "   %s → %s", h->col[KT_COL_MUNICIPALITY], h->col[KT_COL_PARTNER]);
         if (h->n_fields) {
             fputs(" | ", out);
@@ -40,7 +42,7 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
         if (*h->col[KT_COL_SIGNED])
             fprintf(out, " | %s", h->col[KT_COL_SIGNED]);
         fputs("\n   ", out);
-        put_snippet(out, h, style);
+        put_marked(out, h->snippet, h->marks, h->n_marks, style);
         fputs("\n\n", out);
     }
     if (r->total == 0)
