@@ -110,7 +110,8 @@ static int by_start(const void *a, const void *b)
 }
 
 /* Sorts matches by position and merges those that overlap (a word found both as a word and
- * inside a literal), so that marks never nest. */
+ * inside a literal) or touch (青少年 and 交流 in 青少年交流 read better as one mark), so that
+ * marks never nest. */
 static void merge_overlaps(match_list *l)
 {
     if (l->count == 0)
@@ -119,7 +120,7 @@ static void merge_overlaps(match_list *l)
     size_t out = 0;
     for (size_t i = 1; i < l->count; i++) {
         match *last = &l->items[out];
-        if (l->items[i].start < last->end) {
+        if (l->items[i].start <= last->end) {
             if (l->items[i].end > last->end)
                 last->end = l->items[i].end;
         } else {
