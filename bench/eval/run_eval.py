@@ -495,7 +495,7 @@ def table_rows(results, queries, measure):
     rows = []
     for name, res in results.items():
         if res.get("unavailable"):
-            rows.append([name] + ["not available"] + [""] * len(kinds))
+            rows.append([name] + ["n/a"] * (len(kinds) + 1))
         else:
             rows.append([name] + [f"{res['per_kind'][k][measure]:.3f}" for k in kinds]
                         + [f"{res['overall'][measure]:.3f}"])
@@ -604,7 +604,6 @@ def main(argv=None):
         engine = engines[name]
         why = engine.unavailable()
         if why:
-            print(f"run_eval: {name}: not available: {why}", file=sys.stderr)
             results[name] = {"unavailable": why}
             continue
         with tempfile.TemporaryDirectory(prefix="kyotei-eval-") as workdir:
@@ -626,6 +625,9 @@ def main(argv=None):
     tables = {m: table_rows(results, queries, m) for m in ("ndcg10", "recall100")}
     print(f"nDCG@{NDCG_DEPTH}\n{text_table(*tables['ndcg10'])}\n")
     print(f"recall@{RECALL_DEPTH}\n{text_table(*tables['recall100'])}")
+    missing = [f"{name}: not available: {res['unavailable']}" for name, res in results.items() if res.get("unavailable")]
+    if missing:
+        print("\n" + "\n".join(missing))
     for name in opts.bad:
         if name in results and not results[name].get("unavailable"):
             bad = bad_queries(results[name], queries, qrels)
@@ -636,6 +638,8 @@ def main(argv=None):
     if opts.markdown:
         md = [f"nDCG@{NDCG_DEPTH} (mean per kind; number of queries in brackets)\n", md_table(*tables["ndcg10"]),
               f"\nrecall@{RECALL_DEPTH}\n", md_table(*tables["recall100"])]
+        if missing:
+            md.append("\n" + "\n".join(f"- {m}" for m in missing))
         for name in opts.bad:
             if name in results and not results[name].get("unavailable"):
                 bad = bad_queries(results[name], queries, qrels)

@@ -12,6 +12,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench", "eval"))
 import run_eval  # noqa: E402
 
@@ -90,32 +91,30 @@ class JudgedSetChecks(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
 
-    def path(self, name, text):
-        return write(os.path.join(self.tmp.name, name), text)
+    def assert_refused(self, load, cases):
+        """Each file text in cases must make load(path) fail with its message."""
+        for text, message in cases.items():
+            path = write(os.path.join(self.tmp.name, "judged.tsv"), text)
+            with self.assertRaisesRegex(run_eval.JudgedSetError, message, msg=repr(text)):
+                load(path)
 
     def test_bad_qrels_are_refused(self):
-        bad = {
+        self.assert_refused(lambda path: run_eval.load_qrels(path, {"q1"}, {"a"}), {
             "qid\tdoc_id\tgrade\nq9\ta\t2\n": "unknown qid",
             "qid\tdoc_id\tgrade\nq1\tzz\t2\n": "not in the corpus",
             "qid\tdoc_id\tgrade\nq1\ta\t3\n": "grade must be 1 or 2",
             "qid\tdoc_id\tgrade\nq1\ta\t2\nq1\ta\t1\n": "twice",
             "qid\tdoc_id\tgrade\n": "no relevant agreement for q1",
             "qid\tdoc\tgrade\nq1\ta\t2\n": "header",
-        }
-        for text, message in bad.items():
-            with self.assertRaisesRegex(run_eval.JudgedSetError, message):
-                run_eval.load_qrels(self.path("qrels.tsv", text), {"q1"}, {"a"})
+        })
 
     def test_bad_queries_are_refused(self):
-        bad = {
+        self.assert_refused(run_eval.load_queries, {
             "qid\tkind\tquery\nq1\tfuzzy\ta\n": "unknown kind",
             "qid\tkind\tquery\nq1\tword\ta\nq1\tword\tb\n": "duplicate qid",
             "qid\tkind\tquery\nq1\tword\t \n": "empty query",
             "qid\tkind\tquery\nq1\tword\n": "expected 3 columns",
-        }
-        for text, message in bad.items():
-            with self.assertRaisesRegex(run_eval.JudgedSetError, message):
-                run_eval.load_queries(self.path("queries.tsv", text))
+        })
 
     def test_the_shipped_judged_set(self):
         corpus = run_eval.load_corpus(os.path.join(REPO, "corpus", "agreements.csv"))
@@ -131,8 +130,7 @@ class JudgedSetChecks(unittest.TestCase):
 
 
 # A stand-in for kyotei-search that answers from a table, with the exit statuses of the real one.
-STUB = r'''#!/usr/bin/env python3
-import json, sys
+STUB = r'''import json, sys
 args = sys.argv[1:]
 assert args[:2] == ["--db", sys.argv[2]] and args[2:6] == ["--format", "json", "--limit", "100"], args
 query = args[6]
@@ -161,7 +159,8 @@ class KyoteiEngine(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
         d = self.tmp.name
-        self.stub = write(os.path.join(d, "kyotei-search"), STUB, stat.S_IRWXU)
+        # The interpreter running these tests runs the stand-in too, whatever PATH holds.
+        self.stub = write(os.path.join(d, "kyotei-search"), f"#!{sys.executable}\n{STUB}", stat.S_IRWXU)
         self.db = os.path.join(d, "index")
         os.mkdir(self.db)
         self.queries = write(os.path.join(d, "queries.tsv"), "qid\tkind\tquery\n"
@@ -219,6 +218,23 @@ class KyoteiEngine(unittest.TestCase):
         self.assertEqual(status, 2)
         self.assertIn("not available", out)
         self.assertIn("cannot be measured", err)
+
+    def test_baselines_without_their_packages_are_not_available(self):
+        saved_path, saved_import = os.environ.get("PATH", ""), run_eval.import_xapian
+        os.environ["PATH"] = self.tmp.name  # no groonga, no mecab
+        run_eval.import_xapian = lambda: None
+        try:
+            status, out, _ = self.run_main("--engines", "kyotei,mecab,xapian-ngram,groonga-mecab,groonga-bigram",
+                                           "--ipadic", self.tmp.name)
+        finally:
+            os.environ["PATH"], run_eval.import_xapian = saved_path, saved_import
+        self.assertEqual(status, 0)
+        for line in ("mecab: not available: python module xapian missing",
+                     "xapian-ngram: not available: python module xapian missing",
+                     "groonga-mecab: not available: groonga command missing",
+                     "groonga-bigram: not available: groonga command missing"):
+            self.assertIn(line, out)
+        self.assertRegex(out, r"\nkyotei .* 0\.500\n")  # overall, the last column
 
     def test_a_bad_judged_set_stops_the_run(self):
         write(self.qrels, "qid\tdoc_id\tgrade\nq1\tzz\t2\n")
