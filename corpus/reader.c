@@ -5,9 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "corpus/decode.h"
 
 /* A row as libcsv hands it over: cells in order, with the line the row started on. */
 typedef struct raw_row {
@@ -22,6 +26,9 @@ typedef struct raw_row {
 struct kt_reader {
     FILE *fp;
     bool owns_fp;
+    kt_decoder *decoder;
+    kt_input_format format;
+    kt_buf line_buf;        /* JSON Lines: the line being assembled */
     char *path;
     struct csv_parser parser;
     raw_row current;        /* being assembled by the callbacks */
@@ -130,12 +137,13 @@ static kt_status fill(kt_reader *r, kt_error *err)
 {
     while (!has_pending_row(r) && !r->at_eof && !r->broken) {
         if (r->block_pos == r->block_len) {
-            r->block_len = fread(r->block, 1, sizeof r->block, r->fp);
+            kt_status st = kt_decoder_read(r->decoder, r->block, sizeof r->block, &r->block_len, err);
             r->block_pos = 0;
+            if (st != KT_OK) {
+                r->broken = true;
+                return st;
+            }
             if (r->block_len == 0) {
-                if (ferror(r->fp))
-                    return kt_error_set(err, KT_ERR_IO, "%s:%zu: read error: %s", r->path, r->line,
-                                        strerror(errno));
                 r->at_eof = true;
                 if (csv_fini(&r->parser, on_cell, on_row_end, r) != 0) {
                     r->broken = true;
@@ -306,7 +314,17 @@ static kt_status read_header(kt_reader *r, kt_error *err)
     return st;
 }
 
-kt_status kt_reader_open(const char *path, kt_reader **out, kt_error *err)
+kt_input_format kt_input_format_for(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && (strcasecmp(dot, ".tsv") == 0 || strcasecmp(dot, ".tab") == 0))
+        return KT_FORMAT_TSV;
+    if (dot && (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0))
+        return KT_FORMAT_JSONL;
+    return KT_FORMAT_CSV;
+}
+
+kt_status kt_reader_open(const char *path, const kt_reader_options *opts, kt_reader **out, kt_error *err)
 {
     *out = NULL;
     kt_reader *r = calloc(1, sizeof *r);
@@ -317,6 +335,7 @@ kt_status kt_reader_open(const char *path, kt_reader **out, kt_error *err)
         free(r);
         return kt_error_set(err, KT_ERR_NOMEM, "%s: out of memory", path);
     }
+    r->format = opts && opts->format != KT_FORMAT_AUTO ? opts->format : kt_input_format_for(path);
     if (strcmp(path, "-") == 0) {
         r->fp = stdin;
     } else {
@@ -329,20 +348,47 @@ kt_status kt_reader_open(const char *path, kt_reader **out, kt_error *err)
             return st;
         }
     }
+    kt_status st = kt_decoder_open(r->fp, opts ? opts->encoding : NULL, r->path, &r->decoder, err);
+    if (st != KT_OK) {
+        kt_reader_close(r);
+        return st;
+    }
     if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         kt_reader_close(r);
         return kt_error_set(err, KT_ERR_NOMEM, "%s: out of memory", path);
     }
     csv_set_space_func(&r->parser, no_space);
+    if (r->format == KT_FORMAT_TSV)
+        csv_set_delim(&r->parser, '\t');
     r->line = 1;
     r->row_start_line = 1;
     r->first_block = true;
-    kt_status st = read_header(r, err);
+    st = r->format == KT_FORMAT_JSONL ? KT_OK : read_header(r, err);
     if (st != KT_OK) {
         kt_reader_close(r);
         return st;
     }
     *out = r;
+    return KT_OK;
+}
+
+/* The checks every agreement passes, whatever format it came in: missing optional columns read as
+ * "", required ones are there, the date and the address are well-formed. */
+static kt_status check_agreement(kt_reader *r, kt_agreement *a, size_t line, kt_error *err)
+{
+    for (int c = 0; c < KT_COL_COUNT; c++) {
+        if (!a->col[c] && !(a->col[c] = strdup("")))
+            return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, line);
+        if (kt_column_required(c) && a->col[c][0] == '\0')
+            return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: missing %s", r->path, line, kt_column_name(c));
+    }
+    int year;
+    if (!kt_signed_date_valid(a->col[KT_COL_SIGNED], &year))
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: signed must be YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'",
+                            r->path, line, a->col[KT_COL_SIGNED]);
+    if (!url_valid(a->col[KT_COL_URL]))
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: url must be an http:// or https:// address without spaces",
+                            r->path, line);
     return KT_OK;
 }
 
@@ -360,7 +406,9 @@ static kt_status row_to_agreement(kt_reader *r, raw_row *row, kt_agreement *a, k
         if (bad != (size_t)-1) {
             const char *name = r->column_of[i] < KT_COL_COUNT ? kt_column_name(r->column_of[i])
                                                               : r->extra_names[r->column_of[i] - KT_COL_COUNT];
-            return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: column '%s' is not valid UTF-8 text (byte %zu)",
+            return kt_error_set(err, KT_ERR_ENCODING,
+                                "%s:%zu: column '%s' is not valid UTF-8 text (byte %zu); if the file is in CP932 "
+                                "(Shift_JIS), give --encoding cp932",
                                 r->path, row->line, name, bad + 1);
         }
     }
@@ -381,26 +429,143 @@ static kt_status row_to_agreement(kt_reader *r, raw_row *row, kt_agreement *a, k
         row->cells[i] = NULL;
     }
     a->n_extra = r->n_extra;
-    for (int c = 0; c < KT_COL_COUNT; c++) {
-        if (!a->col[c] && !(a->col[c] = strdup("")))
-            return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, row->line);
-        if (kt_column_required(c) && a->col[c][0] == '\0')
-            return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: missing %s", r->path, row->line, kt_column_name(c));
+    return check_agreement(r, a, row->line, err);
+}
+
+/* JSON Lines: the next non-blank line into r->line_buf; false at the end of the input. A line
+ * longer than KT_READER_MAX_ROW_BYTES is consumed and reported as too big. */
+static kt_status next_line(kt_reader *r, bool *got, bool *too_big, size_t *line, kt_error *err)
+{
+    *got = *too_big = false;
+    kt_buf_clear(&r->line_buf);
+    for (;;) {
+        if (r->block_pos == r->block_len) {
+            kt_status st = kt_decoder_read(r->decoder, r->block, sizeof r->block, &r->block_len, err);
+            r->block_pos = 0;
+            if (st != KT_OK) {
+                r->broken = true;
+                return st;
+            }
+            if (r->block_len == 0) {
+                r->at_eof = true;
+                *got = r->line_buf.len > 0 || *too_big;
+                *line = r->line;
+                return KT_OK;
+            }
+            if (r->first_block) {
+                r->first_block = false;
+                if (r->block_len >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0)
+                    r->block_pos = 3;
+            }
+        }
+        const char *start = r->block + r->block_pos;
+        size_t avail = r->block_len - r->block_pos;
+        const char *nl = memchr(start, '\n', avail);
+        size_t piece = nl ? (size_t)(nl - start) : avail;
+        if (r->line_buf.len + piece > KT_READER_MAX_ROW_BYTES)
+            *too_big = true;
+        else if (kt_buf_append(&r->line_buf, start, piece) != KT_OK)
+            return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, r->line);
+        r->block_pos += piece + (nl ? 1 : 0);
+        if (!nl)
+            continue;
+        *line = r->line++;
+        bool blank = true;
+        for (size_t i = 0; i < r->line_buf.len && blank; i++)
+            blank = strchr(" \t\r", r->line_buf.data[i]) != NULL;
+        if (!blank || *too_big) {
+            *got = true;
+            return KT_OK;
+        }
+        kt_buf_clear(&r->line_buf);
     }
-    int year;
-    if (!kt_signed_date_valid(a->col[KT_COL_SIGNED], &year))
-        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: signed must be YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'",
-                            r->path, row->line, a->col[KT_COL_SIGNED]);
-    if (!url_valid(a->col[KT_COL_URL]))
-        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: url must be an http:// or https:// address without spaces",
-                            r->path, row->line);
-    return KT_OK;
+}
+
+/* One JSON object a line: known keys fill columns, others are kept as extra columns. Values are
+ * strings (numbers are taken as written, null as empty). */
+static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
+{
+    bool got, too_big;
+    size_t line = r->line;
+    kt_status st = next_line(r, &got, &too_big, &line, err);
+    if (st != KT_OK || !got) {
+        *has_row = st != KT_OK;
+        return st;
+    }
+    *has_row = true;
+    a->file = r->path;
+    a->line = line;
+    if (too_big)
+        return kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: line larger than %u bytes", r->path, line,
+                            KT_READER_MAX_ROW_BYTES);
+    size_t bad = kt_text_invalid_at(r->line_buf.data, r->line_buf.len);
+    if (bad != (size_t)-1)
+        return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: not valid UTF-8 text (byte %zu)", r->path, line, bad + 1);
+    json_error_t jerr;
+    json_t *obj = json_loadb(r->line_buf.data, r->line_buf.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: not a JSON object%s%s", r->path, line, obj ? "" : ": ",
+                            obj ? "" : jerr.text);
+    }
+    const char *key;
+    json_t *value;
+    st = KT_OK;
+    json_object_foreach(obj, key, value) {
+        char *text = NULL;
+        if (json_is_string(value)) {
+            if (strlen(json_string_value(value)) != json_string_length(value)) {
+                st = kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: '%s' holds a NUL character", r->path, line, key);
+                break;
+            }
+            text = strdup(json_string_value(value));
+        } else if (json_is_number(value)) {
+            text = json_dumps(value, JSON_ENCODE_ANY);
+        } else if (json_is_null(value)) {
+            text = strdup("");
+        } else {
+            st = kt_error_set(err, KT_ERR_INPUT, "%s:%zu: '%s' must be text, a number or null", r->path, line, key);
+            break;
+        }
+        if (!text) {
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            break;
+        }
+        kt_column c = kt_column_from_name(key);
+        if (c != KT_COL_COUNT) {
+            free(a->col[c]);
+            a->col[c] = text;
+            continue;
+        }
+        kt_extra_column *grown = realloc(a->extra, (a->n_extra + 1) * sizeof *grown);
+        char *name = strdup(key);
+        if (!grown || !name) {
+            if (grown)
+                a->extra = grown;
+            free(name);
+            free(text);
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            break;
+        }
+        a->extra = grown;
+        a->extra[a->n_extra++] = (kt_extra_column){name, text};
+    }
+    json_decref(obj);
+    return st == KT_OK ? check_agreement(r, a, line, err) : st;
 }
 
 kt_status kt_reader_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
 {
     kt_agreement_clear(a);
     *has_row = false;
+    if (r->format == KT_FORMAT_JSONL) {
+        if (r->broken || (r->at_eof && r->block_pos == r->block_len))
+            return KT_OK;
+        kt_status st = jsonl_next(r, a, has_row, err);
+        if (st != KT_OK)
+            kt_agreement_clear(a);
+        return st;
+    }
     kt_status st = fill(r, err);
     if (st != KT_OK) {
         *has_row = true;
@@ -419,6 +584,14 @@ kt_status kt_reader_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error 
     return st;
 }
 
+void kt_reader_progress(const kt_reader *r, long long *done, long long *total)
+{
+    struct stat st;
+    long pos = ftell(r->fp);
+    *done = pos > 0 ? pos : 0;
+    *total = fstat(fileno(r->fp), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+}
+
 const char *kt_reader_path(const kt_reader *r)
 {
     return r->path;
@@ -429,6 +602,8 @@ void kt_reader_close(kt_reader *r)
     if (!r)
         return;
     csv_free(&r->parser);
+    kt_decoder_close(r->decoder);
+    kt_buf_free(&r->line_buf);
     raw_row_free(&r->current);
     for (size_t i = r->done_head; i < r->n_done; i++)
         raw_row_free(&r->done[i]);

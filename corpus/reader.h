@@ -1,8 +1,10 @@
-/* kyotei — reading agreements from a CSV file (RFC 4180), row by row, in bounded memory.
+/* kyotei — reading agreements from a file, row by row, in bounded memory.
  *
- * The first row is a header naming the columns (any order; see corpus/agreement.h). Columns
- * id, title and description are required; unknown columns are kept as extra columns. A UTF-8
- * byte order mark, CRLF or LF line ends, and quoted fields spanning lines are accepted.
+ * Formats: CSV (RFC 4180) and TSV (the same with tabs), whose first row is a header naming the
+ * columns in any order (see corpus/agreement.h), and JSON Lines (one object a line, keys naming
+ * the columns). Columns id, title and description are required; unknown columns are kept as
+ * extra columns. A byte order mark, CRLF or LF line ends, and quoted fields spanning lines are
+ * accepted. Files in another encoding than UTF-8 (CP932 …) are converted (corpus/decode.h).
  *
  * Each row is checked: the number of cells equals the header's, every cell is valid UTF-8 with no
  * NUL or other control character but tab and newline, the required cells are not empty, `signed`
@@ -30,12 +32,27 @@
 
 typedef struct kt_reader kt_reader;
 
-/* Opens `path` and reads its header row. "-" reads standard input. *out: free with kt_reader_close. */
-kt_status kt_reader_open(const char *path, kt_reader **out, kt_error *err);
+typedef enum kt_input_format { KT_FORMAT_AUTO, KT_FORMAT_CSV, KT_FORMAT_TSV, KT_FORMAT_JSONL } kt_input_format;
+
+typedef struct kt_reader_options {
+    kt_input_format format;  /* AUTO: by the file's extension (.tsv .tab, .jsonl .ndjson; else CSV) */
+    const char *encoding;    /* NULL or "utf-8", or an iconv name such as "cp932" */
+} kt_reader_options;
+
+/* The format a file name suggests (CSV when it suggests nothing). */
+kt_input_format kt_input_format_for(const char *path);
+
+/* Opens `path` and reads its header row. "-" reads standard input. opts may be NULL (CSV by
+ * extension, UTF-8). *out: free with kt_reader_close. */
+kt_status kt_reader_open(const char *path, const kt_reader_options *opts, kt_reader **out, kt_error *err);
 
 /* Reads the next agreement into *a (which is cleared first; the caller clears it when done).
  * *has_row is false at the end of the file. On an error *has_row is true and *a is empty. */
 kt_status kt_reader_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err);
+
+/* How far the reader is: bytes of the file read so far and the file's size (0 when unknown, as
+ * for a pipe). For progress reports. */
+void kt_reader_progress(const kt_reader *r, long long *done, long long *total);
 
 /* The file name used in messages. */
 const char *kt_reader_path(const kt_reader *r);

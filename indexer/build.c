@@ -204,17 +204,113 @@ static void id_set_free(id_set *set)
     }
 }
 
-/* Reads one file and adds its good rows to w; bad rows are reported and counted. */
-static kt_status index_file(const char *file, xc_wdb *w, kt_lexicon *lex, id_set *ids, const kt_build_options *o,
-                            kt_build_stats *stats, kt_error *err)
+/* One run over agreement files: where documents go (nowhere when only checking), the ids seen,
+ * and whether the index had documents before (then a write may replace one). */
+typedef struct run {
+    kt_lexicon *lex;
+    const kt_build_options *o;
+    kt_build_stats *stats;
+    xc_wdb *w;
+    bool index_had_documents;
+    id_set ids;
+} run;
+
+/* Whether bad rows so far mean nothing will be written, so writing can stop (reading goes on, to
+ * list every bad row). */
+static bool writes_abandoned(const run *rn)
 {
+    return rn->stats->rejected && !(rn->o && rn->o->skip_bad);
+}
+
+/* Whether the index already holds exactly this agreement: its stored record (from which every
+ * term and value is derived) is the same. Re-indexing an unchanged file then writes nothing. */
+static kt_status same_as_stored(run *rn, const char *unique, const xc_doc *doc, bool *had, bool *same, kt_error *err)
+{
+    *had = *same = false;
+    if (!rn->index_had_documents)
+        return KT_OK;
+    char *stored = NULL, *fresh = NULL;
+    size_t stored_len = 0, fresh_len = 0;
+    xc_error xe;
+    xc_status xs = xc_wdb_data_by_term(rn->w, unique, &stored, &stored_len, &xe);
+    if (xs == XC_ERR_NOT_FOUND)
+        return KT_OK;
+    if (xs != XC_OK || xc_doc_get_data(doc, &fresh, &fresh_len, &xe) != XC_OK) {
+        free(stored);
+        return kt_error_set(err, KT_ERR_INDEX, "cannot read the index: %s", xe.message);
+    }
+    *had = true;
+    *same = stored_len == fresh_len && memcmp(stored, fresh, stored_len) == 0;
+    free(stored);
+    free(fresh);
+    return KT_OK;
+}
+
+static kt_status write_document(run *rn, const kt_agreement *a, xc_doc *doc, const char *where, kt_error *err)
+{
+    char unique[KT_TERM_MAX + 8];
+    snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", a->col[KT_COL_ID]);
+    xc_error xe;
+    bool had, same;
+    kt_status st = same_as_stored(rn, unique, doc, &had, &same, err);
+    if (st != KT_OK) {
+        kt_error_prefix(err, "%s", where);
+        return st;
+    }
+    if (same) {
+        rn->stats->unchanged++;
+        return KT_OK;
+    }
+    if (xc_wdb_replace(rn->w, unique, doc, NULL, &xe) != XC_OK)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot write: %s", where, xe.message);
+    rn->stats->indexed++;
+    if (had)
+        rn->stats->replaced++;
+    else
+        rn->stats->added++;
+    return KT_OK;
+}
+
+/* Remembers the id; *fresh is false (and the row reported) when an earlier row had it. */
+static kt_status note_id(run *rn, const kt_agreement *a, const char *where, bool *fresh, kt_error *err)
+{
+    *fresh = false;
+    seen_id *key = calloc(1, sizeof *key);
+    if (!key || !(key->id = strdup(a->col[KT_COL_ID])) || !(key->where = strdup(where))) {
+        if (key)
+            free_seen(key);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    seen_id **found = tsearch(key, &rn->ids.tree, compare_seen);
+    if (!found) {
+        free_seen(key);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    if (*found != key) {
+        report(rn->o, KT_REPORT_ERROR, "%s: duplicate id '%s' (first at %s)", where, key->id, (*found)->where);
+        free_seen(key);
+        rn->stats->rejected++;
+        return KT_OK;
+    }
+    key->next = rn->ids.all;
+    rn->ids.all = key;
+    *fresh = true;
+    return KT_OK;
+}
+
+/* Reads one file: every row is checked and turned into a document; good ones are written unless
+ * the run only checks, or bad rows mean nothing will be written. */
+static kt_status index_file(run *rn, const char *file, kt_error *err)
+{
+    const kt_build_options *o = rn->o;
+    kt_build_stats *stats = rn->stats;
     kt_reader *r;
-    kt_status st = kt_reader_open(file, &r, err);
+    kt_status st = kt_reader_open(file, o ? &o->input : NULL, &r, err);
     if (st != KT_OK) {
         if (st == KT_ERR_INPUT || st == KT_ERR_ENCODING) {
             report(o, KT_REPORT_ERROR, "%s", err->message);
             stats->rejected++;
-            return KT_OK; /* counted as a bad file: the build fails after listing everything */
+            return KT_OK; /* counted as a bad file: the run fails after listing everything */
         }
         return st;
     }
@@ -226,6 +322,11 @@ static kt_status index_file(const char *file, xc_wdb *w, kt_lexicon *lex, id_set
         if (!has_row)
             break;
         stats->rows_read++;
+        if (o && o->progress && stats->rows_read % 256 == 0) {
+            long long done, total;
+            kt_reader_progress(r, &done, &total);
+            o->progress(stats, done, total, o->progress_ctx);
+        }
         if (st == KT_ERR_NOMEM || st == KT_ERR_IO) {
             *err = row_err;
             break;
@@ -236,34 +337,17 @@ static kt_status index_file(const char *file, xc_wdb *w, kt_lexicon *lex, id_set
             st = KT_OK;
             continue;
         }
-        seen_id *key = calloc(1, sizeof *key);
         char where[512];
         snprintf(where, sizeof where, "%s:%zu", a.file, a.line);
-        if (!key || !(key->id = strdup(a.col[KT_COL_ID])) || !(key->where = strdup(where))) {
-            if (key)
-                free_seen(key);
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        bool fresh;
+        st = note_id(rn, &a, where, &fresh, err);
+        if (st != KT_OK)
             break;
-        }
-        seen_id **found = tsearch(key, &ids->tree, compare_seen);
-        if (!found) {
-            free_seen(key);
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-            break;
-        }
-        if (*found != key) {
-            report(o, KT_REPORT_ERROR, "%s: duplicate id '%s' (first at %s)", where, key->id, (*found)->where);
-            free_seen(key);
-            stats->rejected++;
+        if (!fresh)
             continue;
-        }
-        key->next = ids->all;
-        ids->all = key;
-        if (stats->rejected)
-            continue; /* the build will fail: only keep checking the remaining rows */
         xc_doc *doc;
         char *warning;
-        st = kt_document_build(lex, &a, &doc, &warning, &row_err);
+        st = kt_document_build(rn->lex, &a, &doc, &warning, &row_err);
         if (st != KT_OK) {
             report(o, KT_REPORT_ERROR, "%s: %s", where, row_err.message);
             stats->rejected++;
@@ -275,20 +359,38 @@ static kt_status index_file(const char *file, xc_wdb *w, kt_lexicon *lex, id_set
             stats->warnings++;
             free(warning);
         }
-        char unique[KT_TERM_MAX + 8];
-        snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", a.col[KT_COL_ID]);
-        xc_error xe;
-        xc_status xs = xc_wdb_replace(w, unique, doc, NULL, &xe);
+        if (rn->w && !writes_abandoned(rn))
+            st = write_document(rn, &a, doc, where, err);
         xc_doc_free(doc);
-        if (xs != XC_OK) {
-            st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot write: %s", where, xe.message);
+        if (st != KT_OK)
             break;
-        }
-        stats->indexed++;
     }
     kt_agreement_clear(&a);
     kt_reader_close(r);
     return st;
+}
+
+static kt_status index_files(run *rn, const char *const *files, size_t n_files, kt_error *err)
+{
+    kt_status st = KT_OK;
+    for (size_t i = 0; i < n_files && st == KT_OK; i++)
+        st = index_file(rn, files[i], err);
+    id_set_free(&rn->ids);
+    return st;
+}
+
+/* The outcome of a run that read everything: bad rows fail it (after writing the good ones, with
+ * skip_bad). */
+static kt_status bad_rows_status(const run *rn, const char *db_dir, kt_error *err)
+{
+    size_t n = rn->stats->rejected;
+    if (!n)
+        return KT_OK;
+    if (rn->o && rn->o->skip_bad)
+        return kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s skipped; the others were written to %s", n,
+                            n == 1 ? "" : "s", db_dir);
+    return kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s; the index in %s was not changed", n, n == 1 ? "" : "s",
+                        db_dir);
 }
 
 /* Takes the writer's lock, so that two kyotei-index runs never write one index at once. */
@@ -307,55 +409,194 @@ static kt_status lock_index(const char *dir, int *fd_out, kt_error *err)
     return KT_OK;
 }
 
+/* Checks db_dir is a kyotei index (or empty), takes its lock and reads its generation (0: no
+ * index yet). */
+static kt_status open_index(const char *db_dir, bool create, int *lock_fd, unsigned long *gen, kt_error *err)
+{
+    *lock_fd = -1;
+    if (create && mkdir(db_dir, 0755) != 0 && errno != EEXIST)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create directory: %s", db_dir, strerror(errno));
+    kt_status st = check_index_dir(db_dir, err);
+    if (st == KT_OK)
+        st = lock_index(db_dir, lock_fd, err);
+    if (st == KT_OK)
+        st = current_generation(db_dir, gen, err);
+    if (st != KT_OK && *lock_fd >= 0) {
+        close(*lock_fd);
+        *lock_fd = -1;
+    }
+    return st;
+}
+
+static kt_status rebuild_locked(const char *db_dir, unsigned long gen, const char *const *files, size_t n_files,
+                                run *rn, kt_error *err)
+{
+    remove_stale(db_dir, gen);
+    unsigned long next = gen + 1;
+    char gen_path[4096];
+    snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, next);
+    xc_error xe;
+    if (xc_wdb_open(gen_path, XC_WDB_CREATE_OR_OVERWRITE, &rn->w, &xe) != XC_OK)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", gen_path, xe.message);
+    kt_status st = index_files(rn, files, n_files, err);
+    if (st == KT_OK && xc_wdb_set_metadata(rn->w, KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION,
+                                           strlen(KT_META_SCHEMA_VERSION), &xe) != XC_OK)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
+    bool swap = st == KT_OK && !writes_abandoned(rn);
+    if (swap && xc_wdb_commit(rn->w, &xe) != XC_OK) {
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot commit: %s", gen_path, xe.message);
+        swap = false;
+    }
+    xc_status closed = xc_wdb_close(rn->w, &xe);
+    rn->w = NULL;
+    if (swap && closed != XC_OK) {
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot close: %s", gen_path, xe.message);
+        swap = false;
+    }
+    if (swap)
+        st = swap_stub(db_dir, next, err);
+    bool swapped = swap && st == KT_OK;
+    if (st == KT_OK)
+        st = bad_rows_status(rn, db_dir, err);
+    if (!swapped)
+        rn->stats->indexed = rn->stats->added = rn->stats->replaced = 0;
+    remove_stale(db_dir, swapped ? next : gen);
+    return st;
+}
+
 kt_status kt_index_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
                            const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
 {
     memset(stats, 0, sizeof *stats);
-    if (mkdir(db_dir, 0755) != 0 && errno != EEXIST)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create directory: %s", db_dir, strerror(errno));
-    kt_status st = check_index_dir(db_dir, err);
-    if (st != KT_OK)
-        return st;
     int lock_fd;
-    st = lock_index(db_dir, &lock_fd, err);
+    unsigned long gen;
+    kt_status st = open_index(db_dir, true, &lock_fd, &gen, err);
     if (st != KT_OK)
         return st;
-    unsigned long gen;
-    st = current_generation(db_dir, &gen, err);
-    if (st != KT_OK) {
-        close(lock_fd);
-        return st;
-    }
-    remove_stale(db_dir, gen);
+    run rn = {lex, opts, stats, NULL, false, {0}};
+    st = rebuild_locked(db_dir, gen, files, n_files, &rn, err);
+    close(lock_fd);
+    return st;
+}
 
-    unsigned long next = gen + 1;
-    char gen_path[4096];
-    snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, next);
-    xc_wdb *w;
+/* Runs work inside one transaction on the current generation, so readers see all of the change
+ * or none of it. */
+static kt_status in_transaction(const char *gen_path, run *rn, kt_status (*work)(run *, void *, kt_error *),
+                                void *ctx, kt_error *err)
+{
     xc_error xe;
-    if (xc_wdb_open(gen_path, XC_WDB_CREATE_OR_OVERWRITE, &w, &xe) != XC_OK) {
-        close(lock_fd);
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", gen_path, xe.message);
-    }
-    id_set ids = {0};
-    for (size_t i = 0; i < n_files && st == KT_OK; i++)
-        st = index_file(files[i], w, lex, &ids, opts, stats, err);
-    id_set_free(&ids);
-
-    if (st == KT_OK && xc_wdb_set_metadata(w, KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION,
-                                           strlen(KT_META_SCHEMA_VERSION), &xe) != XC_OK)
+    if (xc_wdb_open(gen_path, XC_WDB_OPEN, &rn->w, &xe) != XC_OK)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot open for writing: %s", gen_path, xe.message);
+    uint32_t docs = 0;
+    kt_status st = KT_OK;
+    if (xc_wdb_doc_count(rn->w, &docs, &xe) != XC_OK || xc_wdb_begin(rn->w, &xe) != XC_OK)
         st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
-    if (st == KT_OK && stats->rejected)
-        st = kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s; the index in %s was not changed", stats->rejected,
-                          stats->rejected == 1 ? "" : "s", db_dir);
-    if (st == KT_OK && xc_wdb_commit(w, &xe) != XC_OK)
+    rn->index_had_documents = docs > 0;
+    if (st == KT_OK)
+        st = work(rn, ctx, err);
+    bool commit = st == KT_OK && !writes_abandoned(rn);
+    xc_status done = commit ? xc_wdb_commit_transaction(rn->w, &xe) : xc_wdb_cancel_transaction(rn->w, &xe);
+    if (st == KT_OK && done != XC_OK) {
         st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot commit: %s", gen_path, xe.message);
-    xc_status closed = xc_wdb_close(w, &xe);
+        commit = false;
+    }
+    xc_status closed = xc_wdb_close(rn->w, &xe);
+    rn->w = NULL;
     if (st == KT_OK && closed != XC_OK)
         st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot close: %s", gen_path, xe.message);
-    if (st == KT_OK)
-        st = swap_stub(db_dir, next, err);
-    remove_stale(db_dir, st == KT_OK ? next : gen);
+    if (!commit)
+        rn->stats->indexed = rn->stats->added = rn->stats->replaced = rn->stats->unchanged = rn->stats->deleted = 0;
+    return st;
+}
+
+typedef struct name_list {
+    const char *const *names;
+    size_t n;
+} name_list;
+
+static kt_status update_work(run *rn, void *ctx, kt_error *err)
+{
+    const name_list *files = ctx;
+    return index_files(rn, files->names, files->n, err);
+}
+
+kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
+                          const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    int lock_fd;
+    unsigned long gen;
+    kt_status st = open_index(db_dir, true, &lock_fd, &gen, err);
+    if (st != KT_OK)
+        return st;
+    run rn = {lex, opts, stats, NULL, false, {0}};
+    if (gen == 0) {
+        st = rebuild_locked(db_dir, gen, files, n_files, &rn, err);
+    } else {
+        char gen_path[4096];
+        snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, gen);
+        name_list list = {files, n_files};
+        st = in_transaction(gen_path, &rn, update_work, &list, err);
+        if (st == KT_OK)
+            st = bad_rows_status(&rn, db_dir, err);
+    }
     close(lock_fd);
+    return st;
+}
+
+static kt_status delete_work(run *rn, void *ctx, kt_error *err)
+{
+    const name_list *ids = ctx;
+    for (size_t i = 0; i < ids->n; i++) {
+        const char *id = ids->names[i];
+        char unique[KT_TERM_MAX + 8];
+        uint32_t had = 0;
+        xc_error xe;
+        bool fits = *id && strlen(id) + 1 < sizeof unique;
+        if (fits) {
+            snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", id);
+            if (xc_wdb_term_freq(rn->w, unique, &had, &xe) != XC_OK || (had && xc_wdb_delete(rn->w, unique, &xe) != XC_OK))
+                return kt_error_set(err, KT_ERR_INDEX, "cannot delete '%s': %s", id, xe.message);
+        }
+        if (had) {
+            rn->stats->deleted++;
+        } else {
+            report(rn->o, KT_REPORT_WARNING, "warning: no agreement has the id '%.60s'", id);
+            rn->stats->warnings++;
+        }
+    }
+    return KT_OK;
+}
+
+kt_status kt_index_delete(const char *db_dir, const char *const *ids, size_t n_ids, const kt_build_options *opts,
+                          kt_build_stats *stats, kt_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    int lock_fd;
+    unsigned long gen;
+    kt_status st = open_index(db_dir, false, &lock_fd, &gen, err);
+    if (st != KT_OK)
+        return st;
+    if (gen == 0) {
+        close(lock_fd);
+        return kt_error_set(err, KT_ERR_INDEX, "%s: no index here yet", db_dir);
+    }
+    char gen_path[4096];
+    snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, gen);
+    run rn = {NULL, opts, stats, NULL, false, {0}};
+    name_list list = {ids, n_ids};
+    st = in_transaction(gen_path, &rn, delete_work, &list, err);
+    close(lock_fd);
+    return st;
+}
+
+kt_status kt_index_check(const char *const *files, size_t n_files, kt_lexicon *lex, const kt_build_options *opts,
+                         kt_build_stats *stats, kt_error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    run rn = {lex, opts, stats, NULL, false, {0}};
+    kt_status st = index_files(&rn, files, n_files, err);
+    if (st == KT_OK && stats->rejected)
+        st = kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s", stats->rejected, stats->rejected == 1 ? "" : "s");
     return st;
 }

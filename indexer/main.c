@@ -1,41 +1,56 @@
-/* kyotei-index: builds a kyotei index from agreement files.
+/* kyotei-index: builds, updates and checks kyotei indexes from agreement files.
  *
- * The front: it reads argv and the environment, opens the lexicon, calls kt_index_rebuild and
- * turns the outcome into messages and an exit status. Everything else lives in the library. */
+ * The front: it reads argv and the environment, opens the lexicon, calls the library
+ * (indexer/build.h) and turns the outcome into messages, a progress line and an exit status. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/datadir.h"
 #include "dict/lexicon.h"
 #include "indexer/build.h"
 
-enum { EXIT_OK = 0, EXIT_BAD_ROWS = 1, EXIT_ERROR = 2 };
+enum { EXIT_OK = 0, EXIT_BAD_ROWS = 1, EXIT_ERROR = 2, EXIT_SKIPPED = 3 };
+enum { OPT_VERSION = 256, OPT_UPDATE, OPT_DELETE, OPT_CHECK, OPT_SKIP_BAD, OPT_FORMAT, OPT_ENCODING };
 
 static void usage(FILE *out)
 {
-    fputs("Usage: kyotei-index --db DIR [--quiet] FILE...\n"
-          "Builds the kyotei index in DIR from agreement files (CSV with a header row; - reads standard input).\n"
-          "The index is built aside and swapped in whole: if any row is bad, every bad row is listed as\n"
-          "FILE:LINE: reason, nothing is changed and the exit status is 1.\n"
+    fputs("Usage: kyotei-index --db DIR [OPTION]... FILE...\n"
+          "       kyotei-index --db DIR --update [OPTION]... FILE...\n"
+          "       kyotei-index --db DIR --delete ID...\n"
+          "       kyotei-index --check [OPTION]... FILE...\n"
+          "Builds the kyotei index in DIR from agreement files (- reads standard input).\n"
           "\n"
-          "  --db DIR     the index directory (default: $KYOTEI_DB)\n"
-          "  -q, --quiet  no summary line\n"
-          "  -h, --help   this help\n"
-          "  --version    the version\n"
+          "  --db DIR          the index directory (default: $KYOTEI_DB)\n"
+          "  --update          add the files' agreements, replacing those with the same id\n"
+          "                    (without it, the index is rebuilt from the files alone)\n"
+          "  --delete          the arguments are ids of agreements to remove\n"
+          "  --check           read and check the files; write nothing\n"
+          "  --skip-bad        write the good rows even when some rows are bad (exit status 3)\n"
+          "  --format FMT      csv, tsv or jsonl (default: by the file's extension, else csv)\n"
+          "  --encoding ENC    utf-8 (default) or cp932 (Shift_JIS), or any encoding iconv knows\n"
+          "  -q, --quiet       no progress line, no summary\n"
+          "  -v, --verbose     also list warnings one by one and say what each run did\n"
+          "  -h, --help        this help\n"
+          "  --version         the version\n"
           "\n"
-          "Exit status: 0 built, 1 bad rows (index unchanged), 2 other error.\n",
+          "A rebuild is made aside and swapped in whole; an update is one transaction. Either way a\n"
+          "run that fails or is killed leaves the previous index whole and searchable. Bad rows are\n"
+          "all listed as FILE:LINE: reason, and then nothing is written.\n"
+          "\n"
+          "Exit status: 0 done, 1 bad rows (nothing written), 2 other error,\n"
+          "3 bad rows skipped with --skip-bad (the good rows were written).\n",
           out);
 }
 
-static void print_report(kt_report_kind kind, const char *message, void *ctx)
-{
-    (void)kind;
-    (void)ctx;
-    fprintf(stderr, "%s\n", message);
-}
+typedef struct front {
+    bool quiet, verbose, progress_shown;
+    struct timespec start;
+    size_t warnings_hidden;
+} front;
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -44,58 +59,148 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void clear_progress(front *f)
+{
+    if (f->progress_shown) {
+        fputs("\r\033[K", stderr);
+        f->progress_shown = false;
+    }
+}
+
+static void print_report(kt_report_kind kind, const char *message, void *ctx)
+{
+    front *f = ctx;
+    if (kind == KT_REPORT_WARNING && !f->verbose) {
+        /* warnings are many on a big foreign file: show the first few, count the rest */
+        if (f->warnings_hidden++ >= 5)
+            return;
+    }
+    clear_progress(f);
+    fprintf(stderr, "%s\n", message);
+}
+
+/* Rows, rows per second, elapsed and, when the file's size is known, the time left. */
+static void print_progress(const kt_build_stats *s, long long done, long long total, void *ctx)
+{
+    front *f = ctx;
+    double elapsed = seconds_since(&f->start);
+    double rate = elapsed > 0 ? (double)s->rows_read / elapsed : 0;
+    fprintf(stderr, "\r\033[K%zu rows, %.0f rows/s, %.0f s", s->rows_read, rate, elapsed);
+    if (total > 0 && done > 0 && done < total)
+        fprintf(stderr, ", about %.0f s left", elapsed * (double)(total - done) / (double)done);
+    f->progress_shown = true;
+}
+
+static void print_summary(front *f, const char *what, const kt_build_stats *s)
+{
+    clear_progress(f);
+    if (f->quiet)
+        return;
+    if (f->warnings_hidden > 5)
+        fprintf(stderr, "kyotei-index: %zu more warnings not shown (--verbose shows them)\n", f->warnings_hidden - 5);
+    fprintf(stderr,
+            "kyotei-index: %s: %zu rows read, %zu added, %zu replaced, %zu unchanged, %zu deleted, %zu rejected, "
+            "%zu warnings, %.2f s\n",
+            what, s->rows_read, s->added, s->replaced, s->unchanged, s->deleted, s->rejected, s->warnings,
+            seconds_since(&f->start));
+}
+
 int main(int argc, char **argv)
 {
     static const struct option long_options[] = {
-        {"db", required_argument, NULL, 'd'},   {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},       {"update", no_argument, NULL, OPT_UPDATE},
+        {"delete", no_argument, NULL, OPT_DELETE},  {"check", no_argument, NULL, OPT_CHECK},
+        {"skip-bad", no_argument, NULL, OPT_SKIP_BAD}, {"format", required_argument, NULL, OPT_FORMAT},
+        {"encoding", required_argument, NULL, OPT_ENCODING}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
     const char *db = getenv("KYOTEI_DB");
-    bool quiet = false;
+    enum { REBUILD, UPDATE, DELETE, CHECK } mode = REBUILD;
+    int modes = 0;
+    front f = {0};
+    kt_build_options opts = {.report = print_report, .report_ctx = &f};
     int c;
-    while ((c = getopt_long(argc, argv, "qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvh", long_options, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
-        case 'q': quiet = true; break;
+        case OPT_UPDATE: mode = UPDATE; modes++; break;
+        case OPT_DELETE: mode = DELETE; modes++; break;
+        case OPT_CHECK: mode = CHECK; modes++; break;
+        case OPT_SKIP_BAD: opts.skip_bad = true; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") == 0)
+                opts.input.format = KT_FORMAT_CSV;
+            else if (strcmp(optarg, "tsv") == 0)
+                opts.input.format = KT_FORMAT_TSV;
+            else if (strcmp(optarg, "jsonl") == 0)
+                opts.input.format = KT_FORMAT_JSONL;
+            else {
+                fputs("kyotei-index: --format: expected csv, tsv or jsonl\n", stderr);
+                return EXIT_ERROR;
+            }
+            break;
+        case OPT_ENCODING: opts.input.encoding = optarg; break;
+        case 'q': f.quiet = true; break;
+        case 'v': f.verbose = true; break;
         case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("kyotei-index %s\n", KYOTEI_VERSION); return EXIT_OK;
+        case OPT_VERSION: printf("kyotei-index %s\n", KYOTEI_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_ERROR;
         }
     }
-    if (!db || !*db) {
+    if (modes > 1) {
+        fputs("kyotei-index: give at most one of --update, --delete and --check\n", stderr);
+        return EXIT_ERROR;
+    }
+    if (mode != CHECK && (!db || !*db)) {
         fputs("kyotei-index: no index directory: give --db DIR (or set KYOTEI_DB)\n", stderr);
         return EXIT_ERROR;
     }
     if (optind >= argc) {
-        fputs("kyotei-index: no input files (give one or more CSV files, or - for standard input)\n", stderr);
+        fputs(mode == DELETE ? "kyotei-index: --delete: give the ids to remove\n"
+                             : "kyotei-index: no input files (give one or more files, or - for standard input)\n",
+              stderr);
         return EXIT_ERROR;
     }
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!f.quiet && isatty(STDERR_FILENO)) {
+        opts.progress = print_progress;
+        opts.progress_ctx = &f;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &f.start);
+    const char *const *args = (const char *const *)argv + optind;
+    size_t n_args = (size_t)(argc - optind);
 
     kt_error err;
-    char *data_dir = kt_data_dir(&err);
+    kt_build_stats stats;
+    kt_status st;
     kt_lexicon *lex = NULL;
-    if (!data_dir || kt_lexicon_open(data_dir, &lex, &err) != KT_OK) {
-        fprintf(stderr, "kyotei-index: %s\n", err.message);
+    if (mode != DELETE) {
+        char *data_dir = kt_data_dir(&err);
+        if (!data_dir || kt_lexicon_open(data_dir, &lex, &err) != KT_OK) {
+            fprintf(stderr, "kyotei-index: %s\n", err.message);
+            free(data_dir);
+            return EXIT_ERROR;
+        }
         free(data_dir);
+    }
+    static const char *const what[] = {"rebuilt", "updated", "deleted", "checked"};
+    switch (mode) {
+    case REBUILD: st = kt_index_rebuild(db, args, n_args, lex, &opts, &stats, &err); break;
+    case UPDATE: st = kt_index_update(db, args, n_args, lex, &opts, &stats, &err); break;
+    case DELETE: st = kt_index_delete(db, args, n_args, &opts, &stats, &err); break;
+    default: st = kt_index_check(args, n_args, lex, &opts, &stats, &err); break;
+    }
+    kt_lexicon_close(lex);
+    if (st != KT_OK && st != KT_ERR_INPUT) {
+        clear_progress(&f);
+        fprintf(stderr, "kyotei-index: %s\n", err.message);
         return EXIT_ERROR;
     }
-    free(data_dir);
-
-    kt_build_options opts = {.report = print_report};
-    kt_build_stats stats;
-    kt_status st = kt_index_rebuild(db, (const char *const *)argv + optind, (size_t)(argc - optind), lex, &opts,
-                                    &stats, &err);
-    kt_lexicon_close(lex);
-    if (st != KT_OK) {
+    print_summary(&f, mode == CHECK ? what[3] : mode == REBUILD ? what[0] : mode == UPDATE ? what[1] : what[2],
+                  &stats);
+    if (st == KT_ERR_INPUT) {
         fprintf(stderr, "kyotei-index: %s\n", err.message);
-        return st == KT_ERR_INPUT ? EXIT_BAD_ROWS : EXIT_ERROR;
+        return opts.skip_bad && mode != CHECK ? EXIT_SKIPPED : EXIT_BAD_ROWS;
     }
-    if (!quiet)
-        fprintf(stderr, "kyotei-index: %zu agreement%s indexed into %s (%zu warning%s, %.2f s)\n", stats.indexed,
-                stats.indexed == 1 ? "" : "s", db, stats.warnings, stats.warnings == 1 ? "" : "s",
-                seconds_since(&t0));
     return EXIT_OK;
 }

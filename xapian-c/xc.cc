@@ -414,6 +414,25 @@ xc_status xc_wdb_doc_count(xc_wdb *w, uint32_t *out, xc_error *err) {
     return guard(err, [&] { *out = w->db.get_doccount(); });
 }
 
+xc_status xc_wdb_term_freq(xc_wdb *w, const char *term, uint32_t *out, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    return guard(err, [&] { *out = w->db.get_termfreq(term); });
+}
+
+xc_status xc_wdb_data_by_term(xc_wdb *w, const char *term, char **data, size_t *len, xc_error *err) {
+    XC_REQUIRE(w != NULL, err);
+    XC_REQUIRE(data != NULL, err);
+    if (xc_status st = check_term(term, __func__, err)) return st;
+    return guard(err, [&] {
+        Xapian::PostingIterator it = w->db.postlist_begin(term);
+        if (it == w->db.postlist_end(term))
+            return fail(err, XC_ERR_NOT_FOUND, "%s: no document holds the term", __func__);
+        return copy_out(w->db.get_document(*it).get_data(), data, len, err);
+    });
+}
+
 xc_status xc_wdb_close(xc_wdb *w, xc_error *err) {
     if (!w) return XC_OK;
     std::unique_ptr<xc_wdb> owned(w);

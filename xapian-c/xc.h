@@ -191,6 +191,14 @@ xc_status xc_wdb_commit(xc_wdb *w, xc_error *err);
 /* Number of documents, pending changes included. */
 xc_status xc_wdb_doc_count(xc_wdb *w, uint32_t *out, xc_error *err);
 
+/* Number of documents holding term, pending changes included (so a writer can tell an added
+ * document from a replaced one). @retval XC_ERR_INVALID  empty or over-long term */
+xc_status xc_wdb_term_freq(xc_wdb *w, const char *term, uint32_t *out, xc_error *err);
+
+/* The stored data of the first document holding term, pending changes included; *data is
+ * malloc'd (NUL-terminated, caller frees). @retval XC_ERR_NOT_FOUND  no document holds term */
+xc_status xc_wdb_data_by_term(xc_wdb *w, const char *term, char **data, size_t *len, xc_error *err);
+
 /* Closes. Pending changes outside a transaction are committed (Xapian's close semantics); an
  * open transaction is cancelled. Returns the commit's status; the handle is freed and the lock
  * released in every case. NULL allowed (XC_OK). */

@@ -41,7 +41,7 @@ static size_t read_all(const char *path, char errors[][KT_ERROR_MESSAGE_MAX], si
 {
     kt_reader *r;
     kt_error err;
-    assert_int_equal(kt_reader_open(path, &r, &err), KT_OK);
+    assert_int_equal(kt_reader_open(path, NULL, &r, &err), KT_OK);
     size_t good = 0;
     *n_errors = 0;
     for (;;) {
@@ -203,7 +203,7 @@ static void test_bad_headers(void **state)
         char *path = write_temp(cases[i].text, strlen(cases[i].text));
         kt_reader *r = (kt_reader *)1;
         kt_error err;
-        assert_int_equal(kt_reader_open(path, &r, &err), cases[i].status);
+        assert_int_equal(kt_reader_open(path, NULL, &r, &err), cases[i].status);
         assert_null(r);
         assert_non_null(strstr(err.message, cases[i].message));
         assert_non_null(strstr(err.message, path));
@@ -212,7 +212,7 @@ static void test_bad_headers(void **state)
     }
     kt_reader *r;
     kt_error err;
-    assert_int_equal(kt_reader_open("/nonexistent/agreements.csv", &r, &err), KT_ERR_IO);
+    assert_int_equal(kt_reader_open("/nonexistent/agreements.csv", NULL, &r, &err), KT_ERR_IO);
     assert_non_null(strstr(err.message, "/nonexistent/agreements.csv: cannot open"));
 }
 

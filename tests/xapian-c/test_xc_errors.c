@@ -267,6 +267,9 @@ static void test_null_arguments(void **state) {
     assert_failed(xc_wdb_commit(NULL, &err), I, &err);
     assert_failed(xc_wdb_doc_count(NULL, &u, &err), I, &err);
     assert_failed(xc_wdb_doc_count(w, NULL, &err), I, &err);
+    assert_failed(xc_wdb_term_freq(NULL, "t", &u, &err), I, &err);
+    assert_failed(xc_wdb_term_freq(w, "", &u, &err), I, &err);
+    assert_failed(xc_wdb_term_freq(w, "t", NULL, &err), I, &err);
 
     assert_failed(xc_doc_new(NULL, &err), I, &err);
     assert_failed(xc_doc_add_posting(NULL, "t", 1, 1, &err), I, &err);

@@ -64,7 +64,14 @@ static void test_add_replace_delete(void **state) {
     XCT_OK(xc_wdb_replace(w, "Qa2", d, &id, &err), &err);
     xc_doc_free(d);
     assert_int_equal(id, 2);
+    XCT_OK(xc_wdb_term_freq(w, "Qa3", &n, &err), &err);
+    assert_int_equal(n, 1);
     XCT_OK(xc_wdb_delete(w, "Qa3", &err), &err);
+    /* the writer sees its own pending changes */
+    XCT_OK(xc_wdb_term_freq(w, "Qa3", &n, &err), &err);
+    assert_int_equal(n, 0);
+    XCT_OK(xc_wdb_term_freq(w, "sister", &n, &err), &err);
+    assert_int_equal(n, 1);
     /* Deleting a term no document has is not an error. */
     XCT_OK(xc_wdb_delete(w, "Qnone", &err), &err);
     XCT_OK(xc_wdb_doc_count(w, &n, &err), &err);
