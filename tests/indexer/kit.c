@@ -109,7 +109,7 @@ kt_status kit_rebuild(const char *db_dir, const char *const *files, size_t n_fil
     kit_reports scratch = {KT_BUF_INIT, 0, 0};
     kt_build_stats scratch_stats;
     kit_reports *r = rep ? rep : &scratch;
-    kt_build_options opts = {collect, r};
+    kt_build_options opts = {.report = collect, .report_ctx = r};
     kt_status st = kt_index_rebuild(db_dir, files, n_files, lex, &opts, stats ? stats : &scratch_stats, err);
     kt_buf_free(&scratch.text);
     return st;
