@@ -255,6 +255,7 @@ static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request 
     o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
     o.facet_slots = facet_slots;
     o.n_facet_slots = 2;
+    o.tiebreak_slot = KT_SLOT_ID; /* equal scores (or dates) in id order: stable output */
     if (req->sort != KT_SORT_RELEVANCE) {
         o.sort_slot = KT_SLOT_SIGNED;
         o.sort_descending = req->sort == KT_SORT_DATE_DESC;

@@ -642,6 +642,7 @@ void xc_search_opts_init(xc_search_opts *o) {
     o->offset = 0;
     o->limit = 10;
     o->sort_slot = -1;
+    o->tiebreak_slot = -1;
     o->docid_tiebreak_ascending = true;
 }
 
@@ -678,6 +679,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
     xc_search_opts_init(&defaults);
     const xc_search_opts &o = opts ? *opts : defaults;
     XC_REQUIRE(o.sort_slot >= -1, err);
+    XC_REQUIRE(o.tiebreak_slot >= -1, err);
     XC_REQUIRE(o.facet_slots != NULL || o.n_facet_slots == 0, err);
     // Xapian would quietly clamp parameters out of range (negative to 0, b to [0, 1]).
     XC_REQUIRE(o.bm25_k1 >= 0 && o.bm25_k2 >= 0 && o.bm25_k3 >= 0, err);
@@ -696,8 +698,17 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         set_weighting(enquire, o);
         enquire.set_docid_order(o.docid_tiebreak_ascending ? Xapian::Enquire::ASCENDING
                                                            : Xapian::Enquire::DESCENDING);
-        if (o.sort_slot >= 0)
+        if (o.sort_slot >= 0 && o.tiebreak_slot >= 0) {
+            // one key of two values; MultiValueKeyMaker also works on remote shards
+            auto *keys = new Xapian::MultiValueKeyMaker();
+            keys->add_value(static_cast<Xapian::valueno>(o.sort_slot), o.sort_descending);
+            keys->add_value(static_cast<Xapian::valueno>(o.tiebreak_slot), false);
+            enquire.set_sort_by_key_then_relevance(keys->release(), false);
+        } else if (o.sort_slot >= 0) {
             enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot), o.sort_descending);
+        } else if (o.tiebreak_slot >= 0) {
+            enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(o.tiebreak_slot), false);
+        }
         for (size_t k = 0; k < o.n_facet_slots; k++) {
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
             enquire.add_matchspy(spies.back().get());

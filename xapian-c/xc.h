@@ -317,6 +317,8 @@ typedef struct xc_search_opts {
     uint32_t check_at_least;    /* pass the doc count to make facet counts exact over the whole match set */
     int sort_slot;              /* -1: by relevance (BM25); otherwise sort by this value slot, then relevance */
     bool sort_descending;       /* for sort_slot >= 0 */
+    int tiebreak_slot;          /* -1: ties in docid order; otherwise ties broken by this value slot,
+                                   ascending (after relevance, or after sort_slot) */
     bool docid_tiebreak_ascending; /* relevance ties broken by docid ascending (Xapian's default is ascending too);
                                       false: descending (newest first) */
     const unsigned *facet_slots; size_t n_facet_slots; /* a ValueCountMatchSpy per slot */
@@ -325,7 +327,7 @@ typedef struct xc_search_opts {
     bool bool_weight;           /* true: BoolWeight (all scores 0), e.g. for browsing */
 } xc_search_opts;
 
-/* offset 0, limit 10, check_at_least 0, sort_slot -1, docid ties ascending, no facets, BM25
+/* offset 0, limit 10, check_at_least 0, sort_slot -1, tiebreak_slot -1, docid ties ascending, no facets, BM25
  * defaults, BM25 weighting. */
 void xc_search_opts_init(xc_search_opts *o);
 

@@ -74,7 +74,8 @@ class BundledCorpus(unittest.TestCase):
         self.assertEqual(result["total"], 40)
         self.assertEqual(len(result["hits"]), 40)
         self.assertEqual([h["rank"] for h in result["hits"]], list(range(1, 41)))
-        self.assertEqual(result["hits"][0]["id"], "hokkaido-001")
+        ids = [h["id"] for h in result["hits"]]
+        self.assertEqual(ids, sorted(ids))  # equal scores: in id order, so output is stable
 
     def test_every_agreement_has_a_country_and_a_canonical_field(self):
         result, _ = search_json("--all")
