@@ -37,6 +37,7 @@ static void usage(FILE *out)
           "  country:台湾 field:観光 municipality:仙台市 prefecture:宮城県 title:覚書\n"
           "  signed:2010..2016  signed:2010..  signed:..2016\n"
           "When no agreement has every word, the ones with some of them are shown, marked as partial.\n"
+          "A query that starts with - follows --:  kyotei-search -- -中国 交流\n"
           "\n"
           "  --db DIR         an index to search (repeat to search several as one);\n"
           "                   default $KYOTEI_DB, else the index of the bundled corpus\n"

@@ -172,6 +172,96 @@ class BundledCorpus(unittest.TestCase):
             self.assertRegex(p.stdout, program + r" \d+\.\d+\.\d+")
 
 
+def ids_for(query, *args):
+    result, p = search_json("--limit", "100", *args, query)
+    return [h["id"] for h in result["hits"]], result
+
+
+class SearchQuality(TempDirTest):
+    """What people type (issue: Japanese search quality), on the bundled corpus."""
+
+    def test_words_inside_compounds_and_names(self):
+        self.assertEqual(ids_for("普洱")[0], ["iwate-005"])
+        self.assertEqual(ids_for("プーアル")[0], ["iwate-005"])
+        self.assertEqual(ids_for("寒亭")[0], ["shonai-001"])
+        kankou, _ = ids_for("観光")
+        self.assertIn("sendai-001", kankou)  # 観光振興
+        self.assertIn("iwate-004", kankou)   # 観光客
+        nihonkoku, _ = ids_for("日本国")
+        corpus = search_json("--all")[0]["hits"]
+        starts = {h["id"] for h in corpus if h["title"].startswith("日本国")}
+        self.assertTrue(len(starts) >= 8)
+        self.assertTrue(starts <= set(nihonkoku))
+        friendly = {h["id"] for h in corpus if "友好交流協定書" in h["title"]}
+        self.assertTrue(friendly)
+        self.assertTrue(friendly <= set(ids_for("交流")[0]))
+
+    def test_kana_finds_kanji_below_exact_matches(self):
+        kana, _ = ids_for("かんこう")
+        katakana, _ = ids_for("カンコウ")
+        kanji, _ = ids_for("観光")
+        self.assertEqual(set(kana), set(katakana))
+        self.assertTrue(set(kanji) <= set(kana))
+        db = os.path.join(self.dir, "idx")
+        path = self.write("k.csv", HEADER + "k-1,m,p,観光の協定,x,c,f,観光の説明,,\n"
+                                            "k-2,m,p,かんこうの協定,x,c,f,かんこうの説明,,\n")
+        self.assertEqual(run("kyotei-index", "--db", db, path).returncode, 0)
+        r, _ = search_json("--db", db, "かんこう")
+        self.assertEqual([h["id"] for h in r["hits"]], ["k-2", "k-1"])
+        marked = [h["snippet"][m["start"]:m["start"] + m["length"]]
+                  for h in r["hits"] for m in h["highlights"]]
+        self.assertIn("観光", marked)  # the kana query marks the kanji it read
+
+    def test_aliases_and_english(self):
+        china, _ = ids_for("中国")
+        self.assertEqual(set(ids_for("中華人民共和国")[0]), set(china))
+        self.assertEqual(set(ids_for("China")[0]), set(china))
+        self.assertEqual(ids_for("youth exchange")[0][:1], ["akita-008"])
+        self.assertEqual(set(ids_for("youth exchange")[0]), {"akita-008", "aomori-003", "hokkaido-004"})
+        self.assertEqual(set(ids_for("tourism")[0]), set(ids_for("観光")[0]) | set(ids_for("ツーリズム")[0]))
+        self.assertEqual(sorted(ids_for("medicine")[0]), ["iwate-001", "iwate-003"])
+        self.assertEqual(sorted(ids_for("Finland")[0]), ["sendai-002", "sendai-004", "sendai-005"])
+        memo, r = ids_for("memorandum")
+        self.assertIn("sapporo-002", memo)  # 了解覚書
+        self.assertTrue(all("覚書" in h["title"] + h["description"] for h in r["hits"]))
+
+    def test_query_syntax(self):
+        either = set(ids_for("観光 OR 医療")[0])
+        self.assertEqual(either, set(ids_for("観光")[0]) | set(ids_for("医療")[0]))
+        without, r = ids_for("交流 -中国")
+        self.assertTrue(without)
+        self.assertTrue(all(h["country"] != "中国" and "中国" not in h["partner"] for h in r["hits"]))
+        phrase, r = ids_for('"経済交流"')
+        self.assertTrue(phrase)
+        self.assertTrue(all("経済交流" in (h["title"] + h["description"] + h["fields_raw"]) for h in r["hits"]))
+        self.assertEqual(sorted(ids_for("country:台湾")[0]),
+                         ["akita-007", "sendai-006", "yamagata-001", "yamagata-002"])
+        self.assertEqual(sorted(ids_for("municipality:仙台")[0]), [f"sendai-00{i}" for i in range(1, 7)])
+        in_title, r = ids_for("title:覚書")
+        self.assertTrue(in_title and all("覚書" in h["title"] for h in r["hits"]))
+        years, r = ids_for("signed:2010..2012")
+        self.assertTrue(years and all("2010" <= h["signed"][:4] <= "2012" for h in r["hits"]))
+        since, _ = ids_for("交流", "--since", "2010", "--until", "2012")
+        self.assertEqual(set(since), set(ids_for("交流 signed:2010..2012")[0]))
+
+    def test_malformed_queries_still_search(self):
+        for query in ('"経済交流', "観光 OR", "OR 観光", "- 観光", '""', "signed:abc 観光", "((観光", "観光 -",
+                      "：：", "\u3000", "country:"):
+            p = run("kyotei-search", "--format", "json", "--", query)
+            self.assertIn(p.returncode, (0, 1), query + p.stderr)
+            json.loads(p.stdout)
+
+    def test_partial_matches_when_nothing_has_every_word(self):
+        p = run("kyotei-search", "観光", "医療", "ロシア")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("No agreement has all the words", p.stdout)
+        result, _ = search_json("観光", "医療", "ロシア")
+        self.assertTrue(result["partial"])
+        self.assertGreater(result["total"], 0)
+        strict, _ = search_json("青少年", "交流")
+        self.assertFalse(strict["partial"])
+
+
 class Indexing(TempDirTest):
     def build(self, *files, db=None):
         return run("kyotei-index", "--db", db or os.path.join(self.dir, "idx"), *files)
