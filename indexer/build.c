@@ -109,8 +109,9 @@ static int remove_tree(const char *path)
     return unlink(path);
 }
 
-/* Removes generations other than `keep` and stray stub temporaries, left by runs that were
- * killed or failed. */
+/* Removes generations other than `keep` and the one before it, and stray stub temporaries, left by
+ * runs that were killed or failed. The generation before the current one stays: a searcher that
+ * read the stub just before a swap may still be opening it. */
 static void remove_stale(const char *dir, unsigned long keep)
 {
     DIR *d = opendir(dir);
@@ -121,7 +122,7 @@ static void remove_stale(const char *dir, unsigned long keep)
         unsigned long g;
         char tail;
         char path[4096];
-        bool stale_gen = sscanf(e->d_name, GEN_PREFIX "%lu%c", &g, &tail) == 1 && g != keep;
+        bool stale_gen = sscanf(e->d_name, GEN_PREFIX "%lu%c", &g, &tail) == 1 && g != keep && g + 1 != keep;
         bool stale_tmp = strncmp(e->d_name, STUB_NAME ".", strlen(STUB_NAME) + 1) == 0;
         if (stale_gen || stale_tmp) {
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);

@@ -10,8 +10,9 @@
  * A rebuild writes gen-(N+1) beside the current one and, only when it is complete, replaces the
  * stub with a rename(2) — atomic on POSIX file systems. A failed or killed rebuild leaves the stub
  * pointing at gen-N: the old index stays whole and searchable, and the next run clears the
- * leftovers. Readers that opened gen-N keep reading it until they close (its files are unlinked,
- * not overwritten).
+ * leftovers. gen-N itself stays until the rebuild after next, so a searcher that read the stub just
+ * before the swap can still open it; one that has it open keeps reading it until it closes (its
+ * files are unlinked, never overwritten).
  *
  * An update or a deletion changes gen-N in place inside one Xapian transaction: readers see the
  * index before it or after it, never half of it (Xapian commits atomically), and a killed update

@@ -15,11 +15,25 @@
 struct kt_searcher {
     xc_db *db;
     kt_lexicon *lex;
+    bool modified;  /* the last step failed because the index changed under it */
 };
+
+/* How many times a search starts again when the index changed under it (an update committed
+ * twice while it ran): each time it reopens the index and sees the newest version. */
+#define MODIFIED_RETRIES 5
+
+/* A Xapian error as a kyotei one. DatabaseModifiedError is remembered in *modified, so the search
+ * can reopen the index and start again. */
+static kt_status index_failed(const xc_error *xe, const char *what, bool *modified, kt_error *err)
+{
+    if (modified && xe->status == XC_ERR_MODIFIED)
+        *modified = true;
+    return kt_error_set(err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INDEX, "%s: %s", what, xe->message);
+}
 
 static kt_status index_error(const xc_error *xe, const char *what, kt_error *err)
 {
-    return kt_error_set(err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INDEX, "%s: %s", what, xe->message);
+    return index_failed(xe, what, NULL, err);
 }
 
 kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
@@ -153,7 +167,7 @@ static kt_status read_facet(const xc_mset *m, size_t k, kt_facet *f, kt_error *e
         uint32_t count;
         xc_error xe;
         if (xc_mset_facet_get(m, k, i, &value, &len, &count, &xe) != XC_OK)
-            return index_error(&xe, "facet", err);
+            return index_failed(&xe, "facet", NULL, err);
         size_t start = 0;
         for (size_t j = 0; j <= len; j++) {
             if (j < len && value[j] != KT_FACET_SEP)
@@ -216,11 +230,11 @@ static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights
         char *data;
         size_t len;
         if (xc_mset_weight(m, i, &h->score, &xe) != XC_OK || xc_mset_document(m, i, &doc, &xe) != XC_OK)
-            return index_error(&xe, "result", err);
+            return index_failed(&xe, "result", &s->modified, err);
         xc_status xs = xc_doc_get_data(doc, &data, &len, &xe);
         xc_doc_free(doc);
         if (xs != XC_OK)
-            return index_error(&xe, "result", err);
+            return index_failed(&xe, "result", &s->modified, err);
         kt_status st = read_record(data, len, h, err);
         free(data);
         if (st == KT_OK)
@@ -246,7 +260,7 @@ static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request 
     uint32_t doc_count = 0;
     xc_error xe;
     if (xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
-        return index_error(&xe, "index", err);
+        return index_failed(&xe, "index", &s->modified, err);
     static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
     xc_search_opts o;
     xc_search_opts_init(&o);
@@ -261,29 +275,20 @@ static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request 
         o.sort_descending = req->sort == KT_SORT_DATE_DESC;
     }
     if (xc_search(s->db, q, &o, m, &xe) != XC_OK)
-        return index_error(&xe, "search", err);
+        return index_failed(&xe, "search", &s->modified, err);
     return KT_OK;
 }
 
-kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
+/* One attempt: the strict query, the partial one when the strict finds nothing, then the page. */
+static kt_status search_once(kt_searcher *s, const kt_search_request *req, const kt_query_plan *plan, kt_result *r,
+                             kt_error *err)
 {
-    *out = NULL;
-    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
-        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
-    if (!req->all && req->limit > KT_SEARCH_MAX_LIMIT)
-        return kt_error_set(err, KT_ERR_INPUT, "limit larger than %u", KT_SEARCH_MAX_LIMIT);
-    kt_result *r = calloc(1, sizeof *r);
-    if (!r)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    kt_query_plan plan;
     xc_mset *m = NULL;
-    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
-    if (st == KT_OK)
-        st = run(s, plan.strict, req, &m, err);
-    if (st == KT_OK && xc_mset_matches_estimated(m) == 0 && plan.partial) {
+    kt_status st = run(s, plan->strict, req, &m, err);
+    if (st == KT_OK && xc_mset_matches_estimated(m) == 0 && plan->partial) {
         xc_mset_free(m);
         m = NULL;
-        st = run(s, plan.partial, req, &m, err);
+        st = run(s, plan->partial, req, &m, err);
         r->partial = st == KT_OK && xc_mset_matches_estimated(m) > 0;
     }
     if (st == KT_OK) {
@@ -294,9 +299,39 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
         if (st == KT_OK)
             st = read_facet(m, 1, &r->fields, err);
         if (st == KT_OK)
-            st = read_hits(s, m, &plan.highlights, r, err);
+            st = read_hits(s, m, &plan->highlights, r, err);
     }
     xc_mset_free(m);
+    return st;
+}
+
+kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
+{
+    *out = NULL;
+    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
+        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
+    if (!req->all && req->limit > KT_SEARCH_MAX_LIMIT)
+        return kt_error_set(err, KT_ERR_INPUT, "limit larger than %u", KT_SEARCH_MAX_LIMIT);
+    kt_query_plan plan;
+    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
+    kt_result *r = NULL;
+    for (int attempt = 0; st == KT_OK; attempt++) {
+        r = calloc(1, sizeof *r);
+        if (!r) {
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            break;
+        }
+        s->modified = false;
+        st = search_once(s, req, &plan, r, err);
+        if (st == KT_OK || !s->modified || attempt == MODIFIED_RETRIES)
+            break;
+        /* the index changed under the search (an update committed while it ran): start again on
+         * the newest version */
+        kt_result_free(r);
+        r = NULL;
+        xc_error xe;
+        st = xc_db_reopen(s->db, NULL, &xe) == XC_OK ? KT_OK : index_error(&xe, "index", err);
+    }
     kt_query_plan_free(&plan);
     if (st != KT_OK) {
         kt_result_free(r);

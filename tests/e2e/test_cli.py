@@ -278,7 +278,9 @@ class Indexing(TempDirTest):
         r, _ = search_json("--db", db, "--all")
         self.assertEqual([h["id"] for h in r["hits"]], ["y-1", "y-2"])
         self.assertEqual(r["hits"][1]["country"], "タイ")  # from the partner written 国/相手
-        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-2"])
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-1", "gen-2"])
+        self.assertEqual(self.build(second, db=db).returncode, 0)
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-2", "gen-3"])  # one previous kept
 
     def test_bad_rows_are_all_listed_and_the_old_index_stays(self):
         db = os.path.join(self.dir, "idx")
@@ -333,7 +335,113 @@ class Indexing(TempDirTest):
         # the next run succeeds and clears what the killed ones left
         p = self.build(CORPUS, db=db)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-2"])
+        self.assertEqual(sorted(os.listdir(db)), [".lock", "XAPIANDB", "gen-1", "gen-2"])
+
+    def test_searchers_keep_answering_while_the_index_is_rebuilt_and_updated(self):
+        import threading
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(self.build(CORPUS, db=db).returncode, 0)
+        extra = self.write("extra.csv", HEADER + "".join(
+            f"extra-{i},札幌市,北海道,追加の交流協定{i},中国/大連市,中国,観光,交流の推進{i},2020,\n" for i in range(50)))
+        old = {h["id"] for h in search_json("--db", db, "--all", "交流")[0]["hits"]}
+        new = old | {f"extra-{i}" for i in range(50)}
+        failures = []
+
+        def writer():
+            for i in range(40):
+                args = ["--update", extra] if i % 2 == 0 else [CORPUS]
+                p = run("kyotei-index", "--quiet", "--db", db, *args)
+                if p.returncode != 0:
+                    failures.append(f"index run {i}: {p.returncode} {p.stderr}")
+
+        t = threading.Thread(target=writer)
+        t.start()
+        searches = 0
+        while t.is_alive() or searches < 20:
+            p = run("kyotei-search", "--db", db, "--format", "json", "--all", "交流")
+            searches += 1
+            if p.returncode != 0:
+                failures.append(f"search {searches}: exit {p.returncode}: {p.stderr}")
+                continue
+            got = {h["id"] for h in json.loads(p.stdout)["hits"]}
+            if got not in (old, new):
+                failures.append(f"search {searches}: a half-written index ({len(got)} hits)")
+        t.join()
+        self.assertEqual(failures, [])
+        self.assertGreaterEqual(searches, 20)
+
+    def test_one_writer_at_a_time(self):
+        import fcntl
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(self.build(CORPUS, db=db).returncode, 0)
+        with open(os.path.join(db, ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            p = self.build(CORPUS, db=db)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("another kyotei-index is writing this index", p.stderr)
+            p = run("kyotei-index", "--db", db, "--update", CORPUS)
+            self.assertEqual(p.returncode, 2)
+        r, p = search_json("--db", db, "青少年", "交流")
+        self.assertEqual(r["total"], 3)
+
+    def test_update_delete_check_and_skip_bad(self):
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(self.build(CORPUS, db=db).returncode, 0)
+        new = self.write("new.csv", HEADER + "n-1,札幌市,北海道,新しい医療協定,韓国/釜山広域市,韓国,医療,医療の交流,2024-04,\n"
+                                              "akita-008,秋田県,秋田県,改めた青少年交流の覚書,中国/天津市,中国,人的交流,改めた説明,2016-10,\n")
+        p = run("kyotei-index", "--db", db, "--update", new)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("2 rows read, 1 added, 1 replaced", p.stderr)
+        self.assertEqual(search_json("--db", db, "--all")[0]["total"], 41)
+        self.assertEqual(ids_for("改めた", "--db", db)[0], ["akita-008"])
+        p = run("kyotei-index", "--db", db, "--update", new)  # the same file again changes nothing
+        self.assertIn("0 added, 0 replaced, 2 unchanged", p.stderr)
+        p = run("kyotei-index", "--db", db, "--delete", "n-1", "no-such-id")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("no agreement has the id 'no-such-id'", p.stderr)
+        self.assertEqual(search_json("--db", db, "--all")[0]["total"], 40)
+        bad = self.write("bad.csv", HEADER + "b-1,m,p,良い行,x,c,f,d,,\nb-2,m,p,,x,c,f,d,,\nb-3,m,p,t\n")
+        p = run("kyotei-index", "--check", bad)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(bad + ":3: missing title", p.stderr)
+        self.assertIn(bad + ":4: expected 10 columns", p.stderr)
+        p = run("kyotei-index", "--db", db, "--update", bad)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(search_json("--db", db, "--all")[0]["total"], 40)
+        p = run("kyotei-index", "--db", db, "--update", "--skip-bad", bad)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn(bad + ":3: missing title", p.stderr)
+        self.assertEqual(ids_for("良い行", "--db", db)[0], ["b-1"])
+        self.assertEqual(run("kyotei-index", "--check", CORPUS).returncode, 0)
+
+    def test_input_formats_and_encodings(self):
+        db = os.path.join(self.dir, "idx")
+        rows = [("f-1", "観光の協定", "観光交流", "中国/大連市"), ("f-2", "医療の協定", "医療交流", "韓国/釜山")]
+        tsv = self.write("a.tsv", "id\ttitle\tdescription\tpartner\n" + "".join("\t".join(r) + "\n" for r in rows))
+        jsonl = self.write("b.jsonl", "".join(json.dumps({"id": r[0] + "j", "title": r[1], "description": r[2],
+                                                        "partner": r[3], "note": "extra"}, ensure_ascii=False) + "\n"
+                                             for r in rows))
+        cp932 = os.path.join(self.dir, "c.csv")
+        with open(cp932, "wb") as f:
+            f.write(("\ufeff" if False else "").encode() + ("id,title,description,partner\r\n" + "".join(
+                f"{r[0]}s,{r[1]},{r[2]},{r[3]}\r\n" for r in rows)).encode("cp932"))
+        p = run("kyotei-index", "--db", db, tsv, jsonl)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = run("kyotei-index", "--db", db, "--update", "--encoding", "cp932", cp932)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r, _ = search_json("--db", db, "--all", "観光")
+        self.assertEqual(sorted(h["id"] for h in r["hits"]), ["f-1", "f-1j", "f-1s"])
+        self.assertEqual({h["country"] for h in r["hits"]}, {"中国"})  # from 国/相手
+        p = run("kyotei-index", "--db", db, "--update", cp932)  # not told it is CP932
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(cp932 + ":2: column 'title' is not valid UTF-8", p.stderr)
+        self.assertIn("--encoding cp932", p.stderr)
+        broken = os.path.join(self.dir, "d.csv")
+        with open(broken, "wb") as f:
+            f.write("id,title,description\r\nd-1,題,説明\r\nd-2,".encode("cp932") + b"\x81\x20,x\r\n")
+        p = run("kyotei-index", "--db", db, "--update", "--encoding", "cp932", broken)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(broken + ":3: not valid cp932", p.stderr)
 
     def test_refuses_a_directory_that_is_not_an_index(self):
         target = os.path.join(self.dir, "mine")
