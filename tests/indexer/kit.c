@@ -103,13 +103,19 @@ static void collect(kt_report_kind kind, const char *message, void *ctx)
     kt_buf_printf(&rep->text, "%s %s\n", kind == KT_REPORT_ERROR ? "E" : "W", message);
 }
 
+kt_build_options kit_options(kit_reports *rep)
+{
+    kt_build_options opts = {.report = collect, .report_ctx = rep};
+    return opts;
+}
+
 kt_status kit_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
                       kit_reports *rep, kt_build_stats *stats, kt_error *err)
 {
     kit_reports scratch = {KT_BUF_INIT, 0, 0};
     kt_build_stats scratch_stats;
     kit_reports *r = rep ? rep : &scratch;
-    kt_build_options opts = {.report = collect, .report_ctx = r};
+    kt_build_options opts = kit_options(r);
     kt_status st = kt_index_rebuild(db_dir, files, n_files, lex, &opts, stats ? stats : &scratch_stats, err);
     kt_buf_free(&scratch.text);
     return st;

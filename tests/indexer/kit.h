@@ -50,6 +50,9 @@ typedef struct kit_reports {
     size_t errors, warnings;
 } kit_reports;
 
+/* Build options whose report callback collects into *rep (reports start "E " or "W "). */
+kt_build_options kit_options(kit_reports *rep);
+
 /* kt_index_rebuild with the reports collected into *rep (which may be NULL), *stats (may be NULL)
  * and *err (may be NULL). */
 kt_status kit_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,

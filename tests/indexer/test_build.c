@@ -181,7 +181,8 @@ static void test_rebuild_swaps_generations(void **state)
     char *s = stub(f);
     assert_string_equal(s, "auto gen-2\n");
     free(s);
-    assert_false(db_has(f, "gen-1"));
+    /* the previous generation stays one rebuild longer, for searchers that read the old stub */
+    assert_true(db_has(f, "gen-1"));
     assert_true(db_has(f, "gen-2"));
     /* a rebuild replaces the content: a-00x are gone */
     assert_int_equal(doc_count(f->db), 1);
@@ -512,7 +513,7 @@ static void test_leftovers_of_a_killed_run_are_removed(void **state)
     assert_false(kit_exists(gen7));
     assert_false(kit_exists(tmpstub));
     assert_false(kit_exists(junk2));
-    assert_false(db_has(f, "gen-1"));
+    assert_true(db_has(f, "gen-1")); /* the previous generation, kept one rebuild longer */
     assert_int_equal(doc_count(f->db), 1);
     assert_int_equal(term_freq(f->db, "Qb-001"), 1);
 
@@ -616,6 +617,270 @@ static void test_duplicate_report_with_long_paths(void **state)
     free(file);
 }
 
+/* The stored record of the agreement with this id, malloc'd ("" when there is none). */
+static char *record_of(const fixture *f, const char *id)
+{
+    xc_db *db = open_db(f->db);
+    char term[256];
+    snprintf(term, sizeof term, "Q%s", id);
+    xc_query *q;
+    xc_mset *m;
+    xc_error xe;
+    assert_int_equal(xc_query_term(term, 1, 0, &q, &xe), XC_OK);
+    assert_int_equal(xc_search(db, q, NULL, &m, &xe), XC_OK);
+    char *data = NULL;
+    if (xc_mset_size(m) > 0) {
+        assert_int_equal(xc_mset_size(m), 1);
+        xc_doc *doc;
+        assert_int_equal(xc_mset_document(m, 0, &doc, &xe), XC_OK);
+        assert_int_equal(xc_doc_get_data(doc, &data, NULL, &xe), XC_OK);
+        xc_doc_free(doc);
+    }
+    xc_mset_free(m);
+    xc_query_free(q);
+    xc_db_close(db);
+    return data ? data : calloc(1, 1);
+}
+
+static kt_status update(fixture *f, const char *name, const char *text, kit_reports *rep, kt_build_stats *stats,
+                        bool skip_bad, kt_error *err)
+{
+    char *file = kit_write(f->tmp, name, text);
+    const char *files[] = {file};
+    kt_build_options opts = kit_options(rep);
+    opts.skip_bad = skip_bad;
+    kt_status st = kt_index_update(f->db, files, 1, f->lex, &opts, stats, err);
+    free(file);
+    return st;
+}
+
+/* An update adds new ids, replaces changed agreements, leaves unchanged ones alone, and keeps the
+ * generation (it changes the index in place). */
+static void test_update_adds_replaces_and_skips_unchanged(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_stats stats;
+    kt_error err = {0};
+    /* the same file again: nothing to write */
+    KIT_OK(update(f, "a.csv", good_a, &rep, &stats, false, &err), &err);
+    assert_int_equal(stats.rows_read, 2);
+    assert_int_equal(stats.unchanged, 2);
+    assert_int_equal(stats.indexed, 0);
+    assert_int_equal(stats.added + stats.replaced, 0);
+
+    /* a-002 changed, c-001 new, a-001 as it was */
+    KIT_OK(update(f, "a2.csv", HEADER
+                  "a-001,青森県,青森県,友好交流協定,韓国/済州特別自治道,韓国,観光,青少年の交流,2011,\n"
+                  "a-002,秋田県,秋田県,経済交流に関する覚書,中国/天津市,中国,経済,改定された説明,2012-07,\n"
+                  "c-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n",
+                  &rep, &stats, false, &err),
+           &err);
+    assert_int_equal(stats.unchanged, 1);
+    assert_int_equal(stats.replaced, 1);
+    assert_int_equal(stats.added, 1);
+    assert_int_equal(stats.indexed, 2);
+    assert_int_equal(doc_count(f->db), 3);
+    char *rec = record_of(f, "a-002");
+    KIT_CONTAINS(rec, "改定された説明");
+    free(rec);
+    assert_int_equal(term_freq(f->db, "Qa-002"), 1);
+    assert_int_equal(term_freq(f->db, "改定"), 1);
+    assert_int_equal(term_freq(f->db, "XF経済"), 1); /* the old document's terms went with it */
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-1\n");
+    free(s);
+    assert_int_equal(rep.errors, 0);
+    kt_buf_free(&rep.text);
+
+    /* an update of a directory with no index yet builds one */
+    char *fresh = kit_path(f->tmp, "fresh");
+    char *b = kit_write(f->tmp, "b.csv", good_b);
+    const char *files[] = {b};
+    kt_build_options opts = {0};
+    KIT_OK(kt_index_update(fresh, files, 1, f->lex, &opts, &stats, &err), &err);
+    assert_int_equal(stats.added, 1);
+    assert_int_equal(doc_count(fresh), 1);
+    free(b);
+    free(fresh);
+}
+
+/* A bad row makes an update write nothing; with skip_bad the good rows are written and the run
+ * still says that some rows were bad. */
+static void test_update_with_bad_rows(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    static const char mixed[] = HEADER
+        "c-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n"
+        "c-002,札幌市,北海道,,中国/大連市,中国,観光,観光の交流,2008,\n"
+        "a-001,青森県,青森県,友好交流協定,韓国/済州特別自治道,韓国,観光,書き換え,2011,\n";
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_stats stats;
+    kt_error err = {0};
+    assert_int_equal(update(f, "m.csv", mixed, &rep, &stats, false, &err), KT_ERR_INPUT);
+    assert_int_equal(rep.errors, 1);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(stats.indexed, 0);
+    KIT_CONTAINS(kt_buf_str(&rep.text), "m.csv:3: ");
+    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(term_freq(f->db, "Qc-001"), 0);
+    char *rec = record_of(f, "a-001");
+    KIT_LACKS(rec, "書き換え");
+    free(rec);
+    kt_buf_free(&rep.text);
+
+    rep = (kit_reports){KT_BUF_INIT, 0, 0};
+    assert_int_equal(update(f, "m.csv", mixed, &rep, &stats, true, &err), KT_ERR_INPUT);
+    KIT_CONTAINS(err.message, "skipped");
+    assert_int_equal(rep.errors, 1);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(stats.indexed, 2);
+    assert_int_equal(stats.added, 1);
+    assert_int_equal(stats.replaced, 1);
+    assert_int_equal(doc_count(f->db), 3);
+    assert_int_equal(term_freq(f->db, "Qc-001"), 1);
+    assert_int_equal(term_freq(f->db, "Qc-002"), 0);
+    rec = record_of(f, "a-001");
+    KIT_CONTAINS(rec, "書き換え");
+    free(rec);
+    kt_buf_free(&rep.text);
+}
+
+static void test_rebuild_with_skip_bad(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    char *file = kit_write(f->tmp, "m.csv", HEADER
+                           "c-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n"
+                           "c-002,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008-02-30,\n");
+    const char *files[] = {file};
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_options opts = kit_options(&rep);
+    opts.skip_bad = true;
+    kt_build_stats stats;
+    kt_error err = {0};
+    assert_int_equal(kt_index_rebuild(f->db, files, 1, f->lex, &opts, &stats, &err), KT_ERR_INPUT);
+    assert_int_equal(stats.indexed, 1);
+    assert_int_equal(rep.errors, 1);
+    KIT_CONTAINS(kt_buf_str(&rep.text), "m.csv:3: ");
+    /* swapped in: only the good row of the new file */
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-2\n");
+    free(s);
+    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(term_freq(f->db, "Qc-001"), 1);
+    kt_buf_free(&rep.text);
+    free(file);
+}
+
+static void test_delete(void **state)
+{
+    fixture *f = *state;
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_options opts = kit_options(&rep);
+    kt_build_stats stats;
+    kt_error err = {0};
+    const char *ids[] = {"a-001", "zz-999", ""};
+    /* no index yet */
+    assert_int_equal(kt_index_delete(f->db, ids, 1, &opts, &stats, &err), KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, f->db);
+    assert_false(kit_exists(f->db));
+
+    build_ok(f, "a.csv", good_a, NULL);
+    KIT_OK(kt_index_delete(f->db, ids, 3, &opts, &stats, &err), &err);
+    assert_int_equal(stats.deleted, 1);
+    assert_int_equal(stats.warnings, 2);
+    assert_int_equal(rep.warnings, 2);
+    KIT_CONTAINS(kt_buf_str(&rep.text), "zz-999");
+    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(term_freq(f->db, "Qa-001"), 0);
+    assert_int_equal(term_freq(f->db, "Qa-002"), 1);
+    assert_int_equal(term_freq(f->db, "XC韓国"), 0); /* a-001's terms are gone with it */
+    char *s = stub(f);
+    assert_string_equal(s, "auto gen-1\n");
+    free(s);
+
+    /* the lock is respected */
+    char *lock = kit_path(f->db, ".lock");
+    int fd = open(lock, O_RDWR | O_CLOEXEC);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+    const char *last[] = {"a-002"};
+    assert_int_equal(kt_index_delete(f->db, last, 1, &opts, &stats, &err), KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, "another kyotei-index");
+    assert_int_equal(update(f, "b.csv", good_b, &rep, &stats, false, &err), KT_ERR_INDEX);
+    close(fd);
+    assert_int_equal(doc_count(f->db), 1);
+    free(lock);
+    kt_buf_free(&rep.text);
+}
+
+/* A check reads and reports like a build and writes nothing anywhere. */
+static void test_check_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    char *a = kit_write(f->tmp, "a.csv", good_a);
+    char *bad = kit_write(f->tmp, "bad.csv", HEADER
+                          "a-001,札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n"
+                          "x-001,札幌市,北海道,協定,中国/大連市,ナルニア,観光,観光の交流,2008,\n");
+    const char *files[] = {a, bad};
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_options opts = kit_options(&rep);
+    kt_build_stats stats;
+    kt_error err = {0};
+    assert_int_equal(kt_index_check(files, 2, f->lex, &opts, &stats, &err), KT_ERR_INPUT);
+    assert_int_equal(stats.rows_read, 4);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(stats.warnings, 1);
+    assert_int_equal(stats.indexed, 0);
+    KIT_CONTAINS(kt_buf_str(&rep.text), "duplicate id 'a-001'");
+    KIT_CONTAINS(kt_buf_str(&rep.text), "ナルニア");
+    kt_buf_free(&rep.text);
+    rep = (kit_reports){KT_BUF_INIT, 0, 0};
+    KIT_OK(kt_index_check(files, 1, f->lex, &opts, &stats, &err), &err);
+    assert_int_equal(stats.rows_read, 2);
+    assert_int_equal(rep.errors + rep.warnings, 0);
+    /* nothing was created in the scratch directory but the two files */
+    assert_false(kit_exists(f->db));
+    kt_buf_free(&rep.text);
+    free(a);
+    free(bad);
+}
+
+/* BUG: an id longer than an index term can hold (about 200 bytes) gets no Q term
+ * (indexer/document.c add_prefixed() leaves it out) while indexer/build.c write_document()
+ * replaces by a truncated "Q" + id term that no document carries; so every kt_index_update of
+ * the same file adds the agreement again (build, then update: two copies), and kt_index_delete
+ * cannot remove it (delete_work() warns "no agreement has the id"). Such ids should be refused
+ * as bad rows (FILE:LINE: id too long) — or be hashed into a term that fits. Remove
+ * KIT_KNOWN_BUG() once fixed. */
+static void test_long_id_update_does_not_duplicate(void **state)
+{
+    fixture *f = *state;
+    KIT_KNOWN_BUG();
+    kt_buf csv = KT_BUF_INIT;
+    kt_buf_append_str(&csv, HEADER);
+    for (int k = 0; k < 230; k++)
+        kt_buf_append_char(&csv, 'x');
+    kt_buf_append_str(&csv, ",札幌市,北海道,協定,中国/大連市,中国,観光,観光の交流,2008,\n");
+    kit_reports rep = {KT_BUF_INIT, 0, 0};
+    kt_build_stats stats;
+    kt_error err = {0};
+    kt_status first = update(f, "long.csv", kt_buf_str(&csv), &rep, &stats, false, &err);
+    kt_status second = update(f, "long.csv", kt_buf_str(&csv), &rep, &stats, false, &err);
+    assert_int_equal(second, first);
+    if (first == KT_OK) {
+        assert_int_equal(doc_count(f->db), 1);
+    } else {
+        assert_int_equal(first, KT_ERR_INPUT);
+        KIT_CONTAINS(kt_buf_str(&rep.text), "long.csv:2: ");
+    }
+    kt_buf_free(&rep.text);
+    kt_buf_free(&csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +896,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leftovers_of_a_killed_run_are_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_ids_stay_distinct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_report_with_long_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_adds_replaces_and_skips_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_with_bad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_with_skip_bad, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_id_update_does_not_duplicate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
