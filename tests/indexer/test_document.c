@@ -47,20 +47,6 @@ static void agreement_fill(kt_agreement *a, const char *const cols[KT_COL_COUNT]
     a->line = 2;
 }
 
-static xc_doc *build_ok(fixture *f, const kt_agreement *a, char **warning)
-{
-    xc_doc *doc = NULL;
-    char *w = NULL;
-    kt_error err = {0};
-    KIT_OK(kt_document_build(f->lex, a, &doc, &w, &err), &err);
-    assert_non_null(doc);
-    if (warning)
-        *warning = w;
-    else
-        assert_null(w);
-    return doc;
-}
-
 static bool collect_term(const char *term, size_t len, uint32_t freq, void *ctx)
 {
     (void)freq;
@@ -70,25 +56,58 @@ static bool collect_term(const char *term, size_t len, uint32_t freq, void *ctx)
     return true;
 }
 
-/* Every term of doc, one a line with a newline before the first: "\nQid\nXC中国\n…", malloc'd. */
-static char *terms_of(fixture *f, const xc_doc *doc)
+/* One agreement built into a document, which is also written alone to a database of its own so
+ * that its terms can be read back. */
+typedef struct doc_case {
+    kt_agreement a;
+    xc_doc *doc;
+    char *warning; /* NULL when none */
+    char *db;      /* the database holding doc */
+    char *terms;   /* every term, one a line, a newline before the first: "\nQid\nXC中国\n…" */
+} doc_case;
+
+/* Builds cols (with the extra columns given, which it takes over); the build must succeed. */
+static doc_case make_case_extra(fixture *f, const char *const cols[KT_COL_COUNT], kt_extra_column *extra,
+                                size_t n_extra)
 {
+    doc_case c = {0};
+    agreement_fill(&c.a, cols);
+    c.a.extra = extra;
+    c.a.n_extra = n_extra;
+    kt_error err = {0};
+    KIT_OK(kt_document_build(f->lex, &c.a, &c.doc, &c.warning, &err), &err);
+    assert_non_null(c.doc);
+
     char name[32];
     snprintf(name, sizeof name, "db%d", f->n_db++);
-    char *path = kit_path(f->dir, name);
+    c.db = kit_path(f->dir, name);
     xc_wdb *w;
     xc_error xe;
-    assert_int_equal(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &xe), XC_OK);
-    assert_int_equal(xc_wdb_add(w, doc, NULL, &xe), XC_OK);
+    assert_int_equal(xc_wdb_open(c.db, XC_WDB_CREATE_OR_OVERWRITE, &w, &xe), XC_OK);
+    assert_int_equal(xc_wdb_add(w, c.doc, NULL, &xe), XC_OK);
     assert_int_equal(xc_wdb_close(w, &xe), XC_OK);
     xc_db *db;
-    assert_int_equal(xc_db_open(path, &db, &xe), XC_OK);
+    assert_int_equal(xc_db_open(c.db, &db, &xe), XC_OK);
     kt_buf b = KT_BUF_INIT;
     kt_buf_append_char(&b, '\n');
     assert_int_equal(xc_db_each_term(db, NULL, collect_term, &b, &xe), XC_OK);
     xc_db_close(db);
-    free(path);
-    return kt_buf_steal(&b);
+    c.terms = kt_buf_steal(&b);
+    return c;
+}
+
+static doc_case make_case(fixture *f, const char *const cols[KT_COL_COUNT])
+{
+    return make_case_extra(f, cols, NULL, 0);
+}
+
+static void case_free(doc_case *c)
+{
+    xc_doc_free(c->doc);
+    free(c->warning);
+    free(c->db);
+    free(c->terms);
+    kt_agreement_clear(&c->a);
 }
 
 static void assert_term(const char *terms, const char *term, bool present)
@@ -101,7 +120,7 @@ static void assert_term(const char *terms, const char *term, bool present)
     }
 }
 
-/* Counts the terms with a prefix that are not also the start of a longer known prefix. */
+/* Counts the terms that start with prefix. */
 static size_t count_prefixed(const char *terms, const char *prefix)
 {
     size_t n = 0, plen = strlen(prefix);
@@ -143,15 +162,13 @@ static const char *const akita_008[KT_COL_COUNT] = {
 
 static void test_stored_record_holds_every_column(void **state)
 {
-    fixture *f = *state;
-    kt_agreement a;
-    agreement_fill(&a, akita_008);
-    xc_doc *doc = build_ok(f, &a, NULL);
-    json_t *rec = stored_record(doc);
-    for (int c = 0; c < KT_COL_COUNT; c++) {
-        json_t *v = json_object_get(rec, kt_column_name(c));
+    doc_case c = make_case(*state, akita_008);
+    assert_null(c.warning);
+    json_t *rec = stored_record(c.doc);
+    for (int col = 0; col < KT_COL_COUNT; col++) {
+        json_t *v = json_object_get(rec, kt_column_name(col));
         assert_true(json_is_string(v));
-        assert_string_equal(json_string_value(v), akita_008[c]);
+        assert_string_equal(json_string_value(v), akita_008[col]);
     }
     assert_string_equal(json_string_value(json_object_get(rec, KT_DATA_COUNTRY_CANONICAL)), "中国");
     json_t *fields = json_object_get(rec, KT_DATA_FIELDS_CANONICAL);
@@ -162,38 +179,29 @@ static void test_stored_record_holds_every_column(void **state)
     assert_string_equal(json_string_value(json_array_get(fields, 1)), "人的交流");
     assert_null(json_object_get(rec, KT_DATA_EXTRA)); /* no unknown columns, no "extra" */
     json_decref(rec);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 }
 
 static void test_stored_record_keeps_extra_columns(void **state)
 {
-    fixture *f = *state;
-    kt_agreement a;
-    agreement_fill(&a, akita_008);
-    kt_extra_column extra[2] = {{strdup("memo"), strdup("確認済み \"要\"")}, {strdup("page"), strdup("12")}};
-    a.extra = malloc(sizeof extra);
-    memcpy(a.extra, extra, sizeof extra);
-    a.n_extra = 2;
-    xc_doc *doc = build_ok(f, &a, NULL);
-    json_t *rec = stored_record(doc);
+    kt_extra_column *extra = malloc(2 * sizeof *extra);
+    extra[0] = (kt_extra_column){strdup("memo"), strdup("確認済み \"要\"")};
+    extra[1] = (kt_extra_column){strdup("page"), strdup("12")};
+    doc_case c = make_case_extra(*state, akita_008, extra, 2);
+    json_t *rec = stored_record(c.doc);
     json_t *x = json_object_get(rec, KT_DATA_EXTRA);
     assert_true(json_is_object(x));
     assert_int_equal(json_object_size(x), 2);
     assert_string_equal(json_string_value(json_object_get(x, "memo")), "確認済み \"要\"");
     assert_string_equal(json_string_value(json_object_get(x, "page")), "12");
     json_decref(rec);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 }
 
 static void test_boolean_and_title_terms(void **state)
 {
-    fixture *f = *state;
-    kt_agreement a;
-    agreement_fill(&a, akita_008);
-    xc_doc *doc = build_ok(f, &a, NULL);
-    char *terms = terms_of(f, doc);
+    doc_case c = make_case(*state, akita_008);
+    const char *terms = c.terms;
     assert_term(terms, "Qakita-008", true);
     assert_term(terms, "XC中国", true);
     assert_term(terms, "XF人的交流", true);
@@ -228,60 +236,43 @@ static void test_boolean_and_title_terms(void **state)
     /* function words are not indexed */
     assert_term(terms, "に", false);
     assert_term(terms, "S関する", false);
-    free(terms);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
+}
+
+/* Fails unless the value in slot is want[0, want_len). */
+static void assert_value(const xc_doc *doc, unsigned slot, const char *want, size_t want_len)
+{
+    size_t len;
+    char *v = value_of(doc, slot, &len);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(v, want, want_len);
+    free(v);
 }
 
 static void test_values(void **state)
 {
-    fixture *f = *state;
-    kt_agreement a;
-    agreement_fill(&a, akita_008);
-    xc_doc *doc = build_ok(f, &a, NULL);
+    doc_case c = make_case(*state, akita_008);
     size_t len;
-    char *v = value_of(doc, KT_SLOT_SIGNED, &len);
+    char *v = value_of(c.doc, KT_SLOT_SIGNED, &len);
     assert_true(xc_sortable_unserialise(v, len) == 20161000.0);
     free(v);
-    v = value_of(doc, KT_SLOT_COUNTRY, &len);
-    assert_string_equal(v, "中国");
-    free(v);
-    v = value_of(doc, KT_SLOT_FIELDS, &len);
-    assert_int_equal(len, strlen("観光\x1f人的交流"));
-    assert_string_equal(v, "観光\x1f人的交流");
-    free(v);
-    v = value_of(doc, KT_SLOT_PREFECTURE, &len);
-    assert_string_equal(v, "秋田県");
-    free(v);
-    v = value_of(doc, KT_SLOT_MUNICIPALITY, &len);
-    assert_string_equal(v, "秋田県");
-    free(v);
-    v = value_of(doc, KT_SLOT_ID, &len);
-    assert_string_equal(v, "akita-008");
-    free(v);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    assert_value(c.doc, KT_SLOT_COUNTRY, "中国", strlen("中国"));
+    assert_value(c.doc, KT_SLOT_FIELDS, "観光\x1f人的交流", strlen("観光\x1f人的交流"));
+    assert_value(c.doc, KT_SLOT_PREFECTURE, "秋田県", strlen("秋田県"));
+    assert_value(c.doc, KT_SLOT_MUNICIPALITY, "秋田県", strlen("秋田県"));
+    assert_value(c.doc, KT_SLOT_ID, "akita-008", strlen("akita-008"));
+    case_free(&c);
 }
 
 /* Each text column has its own range of positions: a phrase never runs from one into the next. */
 static void test_phrases_stay_inside_one_column(void **state)
 {
-    fixture *f = *state;
     const char *cols[KT_COL_COUNT] = {"t-001", "青森県", "青森県", "観光 協定", "韓国/済州特別自治道", "韓国",
                                       "観光", "経済 交流", "2011", ""};
-    kt_agreement a;
-    agreement_fill(&a, cols);
-    xc_doc *doc = build_ok(f, &a, NULL);
-    char name[32];
-    snprintf(name, sizeof name, "db%d", f->n_db++);
-    char *path = kit_path(f->dir, name);
-    xc_wdb *w;
-    xc_error xe;
-    assert_int_equal(xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE, &w, &xe), XC_OK);
-    assert_int_equal(xc_wdb_add(w, doc, NULL, &xe), XC_OK);
-    assert_int_equal(xc_wdb_close(w, &xe), XC_OK);
+    doc_case c = make_case(*state, cols);
     xc_db *db;
-    assert_int_equal(xc_db_open(path, &db, &xe), XC_OK);
+    xc_error xe;
+    assert_int_equal(xc_db_open(c.db, &db, &xe), XC_OK);
     struct {
         const char *a, *b;
         uint32_t want;
@@ -308,15 +299,12 @@ static void test_phrases_stay_inside_one_column(void **state)
         xc_query_free(t[1]);
     }
     xc_db_close(db);
-    free(path);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 }
 
 /* With no country written, the country comes from a partner written 国/相手. */
 static void test_country_from_partner(void **state)
 {
-    fixture *f = *state;
     struct {
         const char *partner, *country;
     } cases[] = {
@@ -328,110 +316,76 @@ static void test_country_from_partner(void **state)
         const char *cols[KT_COL_COUNT] = {"p-001", "山形県庄内町", "山形県", "友好協力関係を築く締結同意書",
                                           cases[i].partner, "", "住民の友好協力", "住民の交流を図る。",
                                           "2012-08-21", ""};
-        kt_agreement a;
-        agreement_fill(&a, cols);
-        xc_doc *doc = build_ok(f, &a, NULL);
-        json_t *rec = stored_record(doc);
+        doc_case c = make_case(*state, cols);
+        assert_null(c.warning);
+        json_t *rec = stored_record(c.doc);
         assert_string_equal(json_string_value(json_object_get(rec, KT_DATA_COUNTRY_CANONICAL)), cases[i].country);
         /* the column itself stays as written */
         assert_string_equal(json_string_value(json_object_get(rec, "country")), "");
         assert_string_equal(json_string_value(json_object_get(rec, "partner")), cases[i].partner);
         json_decref(rec);
-        char *terms = terms_of(f, doc);
         char want[64];
         snprintf(want, sizeof want, "XC%s", cases[i].country);
-        assert_term(terms, want, true);
-        assert_int_equal(count_prefixed(terms, "XC"), 1);
-        free(terms);
-        size_t len;
-        char *v = value_of(doc, KT_SLOT_COUNTRY, &len);
-        assert_string_equal(v, cases[i].country);
-        free(v);
-        xc_doc_free(doc);
-        kt_agreement_clear(&a);
+        assert_term(c.terms, want, true);
+        assert_int_equal(count_prefixed(c.terms, "XC"), 1);
+        assert_value(c.doc, KT_SLOT_COUNTRY, cases[i].country, strlen(cases[i].country));
+        case_free(&c);
     }
 }
 
 /* A country written in the country column wins, and an alias there is canonicalised too. */
 static void test_country_alias_in_column(void **state)
 {
-    fixture *f = *state;
     const char *cols[KT_COL_COUNT] = {"c-001", "仙台市", "宮城県", "協定", "タイ/バンコク", "大韓民国", "観光",
                                       "観光の協定", "", ""};
-    kt_agreement a;
-    agreement_fill(&a, cols);
-    xc_doc *doc = build_ok(f, &a, NULL);
-    char *terms = terms_of(f, doc);
-    assert_term(terms, "XC韓国", true);
-    assert_term(terms, "XCタイ", false);
+    doc_case c = make_case(*state, cols);
+    assert_term(c.terms, "XC韓国", true);
+    assert_term(c.terms, "XCタイ", false);
     /* no date: no year term */
-    assert_int_equal(count_prefixed(terms, "Y"), 0);
-    free(terms);
+    assert_int_equal(count_prefixed(c.terms, "Y"), 0);
     size_t len;
-    char *v = value_of(doc, KT_SLOT_SIGNED, &len);
+    char *v = value_of(c.doc, KT_SLOT_SIGNED, &len);
     assert_true(xc_sortable_unserialise(v, len) == 0.0);
     free(v);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 }
 
 static void test_unknown_country_or_field_warns(void **state)
 {
-    fixture *f = *state;
     /* an unknown country: kept as written, with a warning naming it */
     const char *c1[KT_COL_COUNT] = {"u-001", "札幌市", "北海道", "交流協定", "ナルニア/ケア・パラベル", "ナルニア",
                                     "観光", "観光の交流", "2008", ""};
-    kt_agreement a;
-    agreement_fill(&a, c1);
-    char *warning = NULL;
-    xc_doc *doc = build_ok(f, &a, &warning);
-    assert_non_null(warning);
-    KIT_CONTAINS(warning, "ナルニア");
-    free(warning);
-    char *terms = terms_of(f, doc);
-    assert_term(terms, "XCナルニア", true);
-    assert_term(terms, "Qu-001", true);
-    assert_term(terms, "XF観光", true);
-    free(terms);
-    json_t *rec = stored_record(doc);
+    doc_case c = make_case(*state, c1);
+    KIT_CONTAINS(c.warning, "ナルニア");
+    assert_term(c.terms, "XCナルニア", true);
+    assert_term(c.terms, "Qu-001", true);
+    assert_term(c.terms, "XF観光", true);
+    json_t *rec = stored_record(c.doc);
     assert_string_equal(json_string_value(json_object_get(rec, KT_DATA_COUNTRY_CANONICAL)), "ナルニア");
     json_decref(rec);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 
     /* a field cell with one unknown part among known ones */
     const char *c2[KT_COL_COUNT] = {"u-002", "札幌市", "北海道", "交流協定", "中国/大連市", "中国",
                                     "観光、宇宙開発", "観光の交流", "2008", ""};
-    agreement_fill(&a, c2);
-    doc = build_ok(f, &a, &warning);
-    assert_non_null(warning);
-    KIT_CONTAINS(warning, "宇宙開発");
-    free(warning);
-    terms = terms_of(f, doc);
-    assert_term(terms, "XF観光", true);
-    assert_int_equal(count_prefixed(terms, "XF"), 1);
-    free(terms);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    c = make_case(*state, c2);
+    KIT_CONTAINS(c.warning, "宇宙開発");
+    assert_term(c.terms, "XF観光", true);
+    assert_int_equal(count_prefixed(c.terms, "XF"), 1);
+    case_free(&c);
 
     /* a field cell with no known field at all: still a document, without field terms */
     const char *c3[KT_COL_COUNT] = {"u-003", "札幌市", "北海道", "交流協定", "中国/大連市", "中国", "宇宙開発",
                                     "観光の交流", "2008", ""};
-    agreement_fill(&a, c3);
-    doc = build_ok(f, &a, &warning);
-    assert_non_null(warning);
-    KIT_CONTAINS(warning, "宇宙開発");
-    free(warning);
-    terms = terms_of(f, doc);
-    assert_int_equal(count_prefixed(terms, "XF"), 0);
-    assert_term(terms, "Qu-003", true);
-    assert_term(terms, "宇宙", true); /* the cell's words are still searchable */
-    free(terms);
-    rec = stored_record(doc);
+    c = make_case(*state, c3);
+    KIT_CONTAINS(c.warning, "宇宙開発");
+    assert_int_equal(count_prefixed(c.terms, "XF"), 0);
+    assert_term(c.terms, "Qu-003", true);
+    assert_term(c.terms, "宇宙", true); /* the cell's words are still searchable */
+    rec = stored_record(c.doc);
     assert_int_equal(json_array_size(json_object_get(rec, KT_DATA_FIELDS_CANONICAL)), 0);
     json_decref(rec);
-    xc_doc_free(doc);
-    kt_agreement_clear(&a);
+    case_free(&c);
 }
 
 static void test_invalid_text_is_refused(void **state)
