@@ -12,6 +12,10 @@
 
 #include <stddef.h>
 
+/* An id is the agreement's key in the index (one term, which Xapian limits to 245 bytes with its
+ * prefix): a longer one is a bad row. */
+#define KT_ID_MAX_BYTES 200
+
 /* The known columns, in the order of the bundled corpus/agreements.csv. */
 typedef enum kt_column {
     KT_COL_ID,

@@ -382,6 +382,8 @@ static kt_status check_agreement(kt_reader *r, kt_agreement *a, size_t line, kt_
         if (kt_column_required(c) && a->col[c][0] == '\0')
             return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: missing %s", r->path, line, kt_column_name(c));
     }
+    if (strlen(a->col[KT_COL_ID]) > KT_ID_MAX_BYTES)
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: id longer than %d bytes", r->path, line, KT_ID_MAX_BYTES);
     int year;
     if (!kt_signed_date_valid(a->col[KT_COL_SIGNED], &year))
         return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: signed must be YYYY, YYYY-MM or YYYY-MM-DD, not '%.40s'",

@@ -7,7 +7,8 @@
  * accepted. Files in another encoding than UTF-8 (CP932 …) are converted (corpus/decode.h).
  *
  * Each row is checked: the number of cells equals the header's, every cell is valid UTF-8 with no
- * NUL or other control character but tab and newline, the required cells are not empty, `signed`
+ * NUL or other control character but tab and newline, the required cells are not empty, the id
+ * is at most KT_ID_MAX_BYTES long, `signed`
  * is empty or YYYY, YYYY-MM or YYYY-MM-DD, `url` is empty or an http(s) URL without spaces.
  * Checking that ids are unique is the caller's (ids may repeat across files).
  *

@@ -49,6 +49,19 @@ bool kt_is_all_kana(const char *s, size_t len)
     return true;
 }
 
+bool kt_is_all_hiragana(const char *s, size_t len)
+{
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += kt_utf8_next(s + i, len - i, &cp);
+        if (!((cp >= 0x3041 && cp <= 0x309F) || cp == 0x30FC))
+            return false;
+    }
+    return true;
+}
+
 kt_status kt_to_katakana(const char *s, size_t len, kt_buf *out)
 {
     for (size_t i = 0; i < len;) {

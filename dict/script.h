@@ -28,6 +28,9 @@ bool kt_is_kana_char(uint32_t cp);
 /* True when s[0..len) is non-empty and all kana. */
 bool kt_is_all_kana(const char *s, size_t len);
 
+/* True when s[0..len) is non-empty and all hiragana (with ー). */
+bool kt_is_all_hiragana(const char *s, size_t len);
+
 /* Appends s[0..len) to out with hiragana turned into katakana (others unchanged).
  * Returns KT_ERR_NOMEM when out cannot grow. */
 kt_status kt_to_katakana(const char *s, size_t len, kt_buf *out);

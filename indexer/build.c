@@ -27,12 +27,21 @@ static void report(const kt_build_options *o, kt_report_kind kind, const char *f
 {
     if (!o || !o->report)
         return;
-    char msg[KT_ERROR_MESSAGE_MAX + 256];
+    /* sized to the message: a long file name must not cut off the place a row is reported at */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!msg) {
+        o->report(kind, "out of memory while reporting a row", o->report_ctx);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
     o->report(kind, msg, o->report_ctx);
+    free(msg);
 }
 
 /* Reads the generation the stub names; 0 when there is no stub yet. */
@@ -299,6 +308,33 @@ static kt_status note_id(run *rn, const kt_agreement *a, const char *where, bool
     return KT_OK;
 }
 
+/* One good row: its id must be new to this run; it becomes a document, written unless the run
+ * only checks or bad rows mean nothing will be written. Bad ones are reported and counted. */
+static kt_status index_row(run *rn, const kt_agreement *a, const char *where, kt_error *err)
+{
+    bool fresh;
+    kt_status st = note_id(rn, a, where, &fresh, err);
+    if (st != KT_OK || !fresh)
+        return st;
+    xc_doc *doc;
+    char *warning;
+    kt_error row_err;
+    if (kt_document_build(rn->lex, a, &doc, &warning, &row_err) != KT_OK) {
+        report(rn->o, KT_REPORT_ERROR, "%s: %s", where, row_err.message);
+        rn->stats->rejected++;
+        return KT_OK;
+    }
+    if (warning) {
+        report(rn->o, KT_REPORT_WARNING, "%s: warning: %s", where, warning);
+        rn->stats->warnings++;
+        free(warning);
+    }
+    if (rn->w && !writes_abandoned(rn))
+        st = write_document(rn, a, doc, where, err);
+    xc_doc_free(doc);
+    return st;
+}
+
 /* Reads one file: every row is checked and turned into a document; good ones are written unless
  * the run only checks, or bad rows mean nothing will be written. */
 static kt_status index_file(run *rn, const char *file, kt_error *err)
@@ -338,31 +374,11 @@ static kt_status index_file(run *rn, const char *file, kt_error *err)
             st = KT_OK;
             continue;
         }
-        char where[512];
-        snprintf(where, sizeof where, "%s:%zu", a.file, a.line);
-        bool fresh;
-        st = note_id(rn, &a, where, &fresh, err);
-        if (st != KT_OK)
-            break;
-        if (!fresh)
-            continue;
-        xc_doc *doc;
-        char *warning;
-        st = kt_document_build(rn->lex, &a, &doc, &warning, &row_err);
-        if (st != KT_OK) {
-            report(o, KT_REPORT_ERROR, "%s: %s", where, row_err.message);
-            stats->rejected++;
-            st = KT_OK;
-            continue;
-        }
-        if (warning) {
-            report(o, KT_REPORT_WARNING, "%s: warning: %s", where, warning);
-            stats->warnings++;
-            free(warning);
-        }
-        if (rn->w && !writes_abandoned(rn))
-            st = write_document(rn, &a, doc, where, err);
-        xc_doc_free(doc);
+        kt_buf place = KT_BUF_INIT;
+        st = kt_buf_printf(&place, "%s:%zu", a.file, a.line) == KT_OK
+                 ? index_row(rn, &a, kt_buf_str(&place), err)
+                 : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        kt_buf_free(&place);
         if (st != KT_OK)
             break;
     }
@@ -510,6 +526,29 @@ static kt_status in_transaction(const char *gen_path, run *rn, kt_status (*work)
     return st;
 }
 
+/* An update adds documents made the way this kyotei makes them: an index written by another
+ * version must be rebuilt first, or it would hold two kinds of document. */
+static kt_status check_schema(const char *db_dir, const char *gen_path, kt_error *err)
+{
+    xc_db *db;
+    xc_error xe;
+    char *version = NULL;
+    size_t len;
+    if (xc_db_open(gen_path, &db, &xe) != XC_OK)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot open: %s", gen_path, xe.message);
+    kt_status st = KT_OK;
+    if (xc_db_get_metadata(db, KT_META_SCHEMA_KEY, &version, &len, &xe) != XC_OK)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
+    else if (strcmp(version, KT_META_SCHEMA_VERSION) != 0)
+        st = kt_error_set(err, KT_ERR_INDEX,
+                          "%s was written by another version of kyotei (schema '%s', this one writes '%s'): rebuild "
+                          "it with kyotei-index --db %s FILE...",
+                          db_dir, version, KT_META_SCHEMA_VERSION, db_dir);
+    free(version);
+    xc_db_close(db);
+    return st;
+}
+
 typedef struct name_list {
     const char *const *names;
     size_t n;
@@ -537,7 +576,9 @@ kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n
         char gen_path[4096];
         snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, gen);
         name_list list = {files, n_files};
-        st = in_transaction(gen_path, &rn, update_work, &list, err);
+        st = check_schema(db_dir, gen_path, err);
+        if (st == KT_OK)
+            st = in_transaction(gen_path, &rn, update_work, &list, err);
         if (st == KT_OK)
             st = bad_rows_status(&rn, db_dir, err);
     }

@@ -136,6 +136,8 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         country = a->col[KT_COL_COUNTRY];
         if (*country)
             kt_buf_printf(&notes, "country '%s' is not in the country vocabulary", country);
+        else
+            kt_buf_append_str(&notes, "no country: the row has none and its partner names no known one (国/相手)");
     }
     const char **fields = NULL;
     size_t n_fields = 0;

@@ -21,7 +21,11 @@ static const struct {
     {"\xEF\xBC\x8D", "-"},            /* U+FF0D － */
     {"\xE2\x88\x92", "-"},            /* U+2212 − */
     {"\xEF\xBC\x9A", ":"},            /* U+FF1A ： */
-    {"\xEF\xBC\xAF\xEF\xBC\xB2", "OR"} /* ＯＲ */
+    {"\xEF\xBC\xAF\xEF\xBC\xB2", "OR"}, /* ＯＲ */
+    {"\xEF\xBC\x8E", "."},                 /* U+FF0E ． (in signed:２０１０．．２０１６) */
+    {"\xEF\xBC\x90", "0"}, {"\xEF\xBC\x91", "1"}, {"\xEF\xBC\x92", "2"}, {"\xEF\xBC\x93", "3"},
+    {"\xEF\xBC\x94", "4"}, {"\xEF\xBC\x95", "5"}, {"\xEF\xBC\x96", "6"}, {"\xEF\xBC\x97", "7"},
+    {"\xEF\xBC\x98", "8"}, {"\xEF\xBC\x99", "9"}, /* full-width digits */
 };
 
 static kt_status rewrite_syntax(const char *in, kt_buf *out)

@@ -180,6 +180,10 @@ static xc_query *text_query(builder *b, const char *text, size_t len, bool phras
         b->st = st;
     close_run(&tt);
     qvec_free(&tt.current_run);
+    /* A word of hiragana that MeCab finds no content word in is a particle or an ending (から,
+     * です): its bigrams would match it wherever it stands, so it is not looked for. */
+    if (tt.words.count == 0 && kt_is_all_hiragana(joined.data ? joined.data : "", joined.len))
+        qvec_free(&tt.ngram_runs);
     xc_query *words = combine(b, phrase ? XC_OP_PHRASE : XC_OP_AND, &tt.words);
     xc_query *ngrams = combine(b, XC_OP_AND, &tt.ngram_runs);
     /* the literal is highlighted wherever it stands, as the bigrams find it */
@@ -414,6 +418,14 @@ static filter_group group_of(const kt_qnode *n)
     return GROUP_COUNTRY;
 }
 
+static size_t scored_clauses(const kt_qnode *root)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < root->n_kids; i++)
+        n += !root->kids[i]->negated && root->kids[i]->kind != KT_Q_FILTER && root->kids[i]->kind != KT_Q_SIGNED;
+    return n;
+}
+
 /* The whole query: scored clauses (all, or any for the partial form), then the filters, then the
  * exclusions. Returns a match-all query when there is nothing to score. */
 static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
@@ -436,10 +448,13 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
         qvec_push(b, &groups[GROUP_FIELD], filter_query(b, KT_QF_FIELD, req->fields[i]));
     qvec_push(b, &groups[GROUP_SIGNED], years_query(b, req->since, req->until));
 
+    /* Nothing to score lists everything (browsing) — unless words were typed that no index term
+     * can match (only symbols, only particles): then nothing matches, as people expect. */
+    bool typed_words = scored_clauses(root) > 0;
     xc_query *q = combine(b, any ? XC_OP_OR : XC_OP_AND, &scored);
     if (!q && b->st == KT_OK) {
         xc_error xe;
-        if (xc_query_match_all(&q, &xe) != XC_OK)
+        if ((typed_words ? xc_query_match_nothing(&q, &xe) : xc_query_match_all(&q, &xe)) != XC_OK)
             binding_failed(b, &xe);
     }
     qvec filters = {0};
@@ -453,13 +468,6 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
     return q;
 }
 
-static size_t scored_clauses(const kt_qnode *root)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < root->n_kids; i++)
-        n += !root->kids[i]->negated && root->kids[i]->kind != KT_Q_FILTER && root->kids[i]->kind != KT_Q_SIGNED;
-    return n;
-}
 
 kt_status kt_query_build(kt_lexicon *lex, xc_db *db, const kt_search_request *req, kt_query_plan *out,
                          kt_error *err)

@@ -192,8 +192,10 @@ static void best_window(const char *text, size_t len, const match *m, size_t n, 
     size_t lead = max_chars / 8;
     size_t best_from = 0, best_distinct = 0, best_count = 0;
     bool *seen = calloc(n_terms ? n_terms : 1, sizeof *seen);
-    for (size_t i = 0; i < n && seen; i++) {
-        size_t start = back_chars(text, m[i].start, lead);
+    /* each match is tried as the start of a window, with a little lead-in and without it */
+    for (size_t k = 0; k < 2 * n && seen; k++) {
+        size_t i = k / 2;
+        size_t start = k % 2 ? m[i].start : back_chars(text, m[i].start, lead);
         size_t end = advance_chars(text, len, start, max_chars);
         memset(seen, 0, n_terms * sizeof *seen);
         size_t distinct = 0, count = 0;
