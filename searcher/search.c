@@ -216,6 +216,38 @@ static kt_status read_record(const char *data, size_t len, kt_hit *h, kt_error *
     return ok ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
 }
 
+/* Fills h from the i-th result of m: the stored record and, when hl is given, the snippet and the
+ * marks in the title. */
+static kt_status read_hit(kt_searcher *s, const xc_mset *m, uint32_t i, const kt_highlights *hl, kt_hit *h,
+                          kt_error *err)
+{
+    xc_error xe;
+    xc_doc *doc;
+    char *data;
+    size_t len;
+    if (xc_mset_weight(m, i, &h->score, &xe) != XC_OK || xc_mset_document(m, i, &doc, &xe) != XC_OK)
+        return index_failed(&xe, "result", &s->modified, err);
+    xc_status xs = xc_doc_get_data(doc, &data, &len, &xe);
+    xc_doc_free(doc);
+    if (xs != XC_OK)
+        return index_failed(&xe, "result", &s->modified, err);
+    kt_status st = read_record(data, len, h, err);
+    free(data);
+    if (st != KT_OK || !hl)
+        return st;
+    st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], hl, SNIPPET_CHARS, &h->snippet, &h->marks, &h->n_marks,
+                          err);
+    if (st == KT_OK) {
+        /* the whole title, to mark its matched words; the snippet of a title differs from the
+         * title only in line breaks turned into spaces, so its marks fit the title as stored */
+        char *whole;
+        st = kt_snippet_build(s->lex, h->col[KT_COL_TITLE], hl, strlen(h->col[KT_COL_TITLE]) + 1, &whole,
+                              &h->title_marks, &h->n_title_marks, err);
+        free(whole);
+    }
+    return st;
+}
+
 static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights *hl, kt_result *r, kt_error *err)
 {
     uint32_t n = xc_mset_size(m);
@@ -225,37 +257,17 @@ static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights
     for (uint32_t i = 0; i < n; i++) {
         kt_hit *h = &r->hits[r->n_hits++];
         h->rank = r->offset + i + 1;
-        xc_error xe;
-        xc_doc *doc;
-        char *data;
-        size_t len;
-        if (xc_mset_weight(m, i, &h->score, &xe) != XC_OK || xc_mset_document(m, i, &doc, &xe) != XC_OK)
-            return index_failed(&xe, "result", &s->modified, err);
-        xc_status xs = xc_doc_get_data(doc, &data, &len, &xe);
-        xc_doc_free(doc);
-        if (xs != XC_OK)
-            return index_failed(&xe, "result", &s->modified, err);
-        kt_status st = read_record(data, len, h, err);
-        free(data);
-        if (st == KT_OK)
-            st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], hl, SNIPPET_CHARS, &h->snippet, &h->marks,
-                                  &h->n_marks, err);
-        if (st == KT_OK) {
-            /* the whole title, to mark its matched words; the snippet of a title differs from the
-             * title only in line breaks turned into spaces, so its marks fit the title as stored */
-            char *whole;
-            st = kt_snippet_build(s->lex, h->col[KT_COL_TITLE], hl, strlen(h->col[KT_COL_TITLE]) + 1, &whole,
-                                  &h->title_marks, &h->n_title_marks, err);
-            free(whole);
-        }
+        kt_status st = read_hit(s, m, i, hl, h, err);
         if (st != KT_OK)
             return st;
     }
     return KT_OK;
 }
 
-/* Runs q for one page with facet counts over the whole match set. */
-static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request *req, xc_mset **m, kt_error *err)
+/* Runs q for one page with facet counts over the whole match set; `every` asks for the whole match
+ * set without facets instead (for kt_search_each). */
+static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_request *req, bool every, xc_mset **m,
+                           kt_error *err)
 {
     uint32_t doc_count = 0;
     xc_error xe;
@@ -264,11 +276,11 @@ static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request 
     static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
     xc_search_opts o;
     xc_search_opts_init(&o);
-    o.offset = req->offset;
-    o.limit = req->all ? doc_count : req->limit;
+    o.offset = every ? 0 : req->offset;
+    o.limit = every || req->all ? doc_count : req->limit;
     o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
-    o.facet_slots = facet_slots;
-    o.n_facet_slots = 2;
+    o.facet_slots = every ? NULL : facet_slots;
+    o.n_facet_slots = every ? 0 : 2;
     o.tiebreak_slot = KT_SLOT_ID; /* equal scores (or dates) in id order: stable output */
     if (req->sort != KT_SORT_RELEVANCE) {
         o.sort_slot = KT_SLOT_SIGNED;
@@ -277,6 +289,11 @@ static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request 
     if (xc_search(s->db, q, &o, m, &xe) != XC_OK)
         return index_failed(&xe, "search", &s->modified, err);
     return KT_OK;
+}
+
+static kt_status run(kt_searcher *s, const xc_query *q, const kt_search_request *req, xc_mset **m, kt_error *err)
+{
+    return run_query(s, q, req, false, m, err);
 }
 
 /* One attempt: the strict query, the partial one when the strict finds nothing, then the page. */
@@ -339,4 +356,27 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
     }
     *out = r;
     return KT_OK;
+}
+
+kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err)
+{
+    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
+        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
+    kt_query_plan plan;
+    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
+    xc_mset *m = NULL;
+    if (st == KT_OK)
+        st = run_query(s, plan.strict, req, true, &m, err);
+    /* one agreement at a time: the match set's ids and scores are all that stays in memory */
+    uint32_t n = m ? xc_mset_size(m) : 0;
+    for (uint32_t i = 0; i < n && st == KT_OK; i++) {
+        kt_hit h = {.rank = i + 1};
+        st = read_hit(s, m, i, NULL, &h, err);
+        if (st == KT_OK)
+            st = fn(&h, ctx, err);
+        hit_free(&h);
+    }
+    xc_mset_free(m);
+    kt_query_plan_free(&plan);
+    return st;
 }

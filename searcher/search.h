@@ -91,6 +91,13 @@ kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const ch
                            kt_error *err);
 kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err);
 void kt_result_free(kt_result *r);      /* NULL allowed */
+
+/* Calls fn with every agreement the request matches (every word must match; no partial form, no
+ * snippets), in rank order, one at a time: for exports of any size. The hit is valid during the
+ * call only. The page, `all` and the facets of the request play no part. Stops at, and returns,
+ * the first status other than KT_OK that fn returns. */
+typedef kt_status (*kt_hit_fn)(const kt_hit *hit, void *ctx, kt_error *err);
+kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err);
 void kt_searcher_close(kt_searcher *s); /* NULL allowed */
 
 #endif

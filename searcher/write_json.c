@@ -69,3 +69,17 @@ kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_err
         return kt_error_set(err, KT_ERR_IO, "cannot write the results");
     return KT_OK;
 }
+
+kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err)
+{
+    json_t *doc = json_pack("{s:i, s:b, s:{s:o, s:o}}", "total", (json_int_t)r->total, "partial", r->partial,
+                            "facets", "country", facet_json(&r->countries), "field", facet_json(&r->fields));
+    if (!doc)
+        return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    fputc('\n', out);
+    if (rc != 0 || fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}

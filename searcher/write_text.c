@@ -62,3 +62,14 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
         return kt_error_set(err, KT_ERR_IO, "cannot write the results");
     return KT_OK;
 }
+
+kt_status kt_write_facets_text(FILE *out, const kt_result *r, kt_error *err)
+{
+    fprintf(out, "%u agreement%s%s\n", r->total, r->total == 1 ? "" : "s",
+            r->partial ? " (partial: no agreement has every word)" : "");
+    put_facet(out, "country", &r->countries);
+    put_facet(out, "field", &r->fields);
+    if (fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}
