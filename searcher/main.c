@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/datadir.h"
+#include "searcher/cgi.h"
 #include "searcher/search.h"
 #include "searcher/write.h"
 
@@ -99,6 +100,8 @@ static bool push(const char **list, size_t *n, size_t max, const char *value, co
 
 int main(int argc, char **argv)
 {
+    if (getenv("GATEWAY_INTERFACE"))  /* run by a web server: the CGI front (searcher/cgi.h) */
+        return kt_cgi_main();
     static const struct option long_options[] = {
         {"db", required_argument, NULL, 'd'},        {"country", required_argument, NULL, 'c'},
         {"field", required_argument, NULL, 'f'},     {"limit", required_argument, NULL, 'n'},

@@ -1,0 +1,417 @@
+#include "cgi.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uriparser/Uri.h>
+#include <utf8proc.h>
+
+#include "base/datadir.h"
+#include "searcher/write.h"
+
+#define TEMPLATE_MAX_BYTES (1u << 20)
+
+/* Response headers every answer carries. The page needs nothing but its own inline style: no
+ * script, no image, no font, no frame from anywhere; 'self' lets a site's own template link its
+ * style sheet. */
+static const char security_headers[] =
+    "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: same-origin\r\n";
+
+/* ---- the request ---- */
+
+enum { SEEN_Q = 1, SEEN_SINCE = 2, SEEN_UNTIL = 4, SEEN_SORT = 8, SEEN_PAGE = 16, SEEN_FORMAT = 32 };
+
+static bool hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* What uriparser would decode silently: a stray '%' is kept as is and %00 cuts the value short. */
+static kt_status check_escapes(const char *qs, size_t len, kt_error *err)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (qs[i] != '%')
+            continue;
+        if (i + 2 >= len || !hex_digit(qs[i + 1]) || !hex_digit(qs[i + 2]))
+            return kt_error_set(err, KT_ERR_INPUT, "bad percent-encoding");
+        if (qs[i + 1] == '0' && qs[i + 2] == '0')
+            return kt_error_set(err, KT_ERR_INPUT, "NUL byte in a parameter");
+        i += 2;
+    }
+    return KT_OK;
+}
+
+/* Valid UTF-8 (utf8proc also refuses overlong forms and surrogates), no control characters. */
+static kt_status check_text(const char *s, kt_error *err)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0)
+            return kt_error_set(err, KT_ERR_ENCODING, "a parameter is not valid UTF-8");
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
+            return kt_error_set(err, KT_ERR_INPUT, "control character in a parameter");
+        p += n;
+        left -= n;
+    }
+    return KT_OK;
+}
+
+/* A whole number of at most `digits` digits, nothing else. */
+static bool parse_number(const char *s, size_t digits, unsigned *out)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > digits)
+        return false;
+    unsigned v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static kt_status parse_year(const char *name, const char *value, int *out, kt_error *err)
+{
+    unsigned year;
+    if (!*value)
+        return KT_OK;
+    if (!parse_number(value, 4, &year) || year < 1000)
+        return kt_error_set(err, KT_ERR_INPUT, "%s: expected a year such as 2010", name);
+    *out = (int)year;
+    return KT_OK;
+}
+
+static kt_status parse_param(kt_cgi_request *req, const char *key, const char *value, unsigned *seen, kt_error *err)
+{
+    static const struct { const char *key; unsigned flag; } single[] = {
+        {"q", SEEN_Q}, {"since", SEEN_SINCE}, {"until", SEEN_UNTIL}, {"sort", SEEN_SORT}, {"page", SEEN_PAGE},
+        {"format", SEEN_FORMAT}};
+    kt_status st = check_text(key, err);
+    if (st == KT_OK)
+        st = check_text(value, err);
+    if (st != KT_OK)
+        return st;
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        if (strcmp(key, single[i].key) != 0)
+            continue;
+        if (*seen & single[i].flag)
+            return kt_error_set(err, KT_ERR_INPUT, "%s: given more than once", key);
+        *seen |= single[i].flag;
+    }
+    size_t len = strlen(value);
+    if (strcmp(key, "q") == 0) {
+        if (len > KT_CGI_MAX_QUERY_BYTES)
+            return kt_error_set(err, KT_ERR_LIMIT, "q: longer than %d bytes", KT_CGI_MAX_QUERY_BYTES);
+        req->query = value;
+        return KT_OK;
+    }
+    if (len > KT_CGI_MAX_VALUE_BYTES)
+        return kt_error_set(err, KT_ERR_LIMIT, "a parameter is longer than %d bytes", KT_CGI_MAX_VALUE_BYTES);
+    if (strcmp(key, "country") == 0 || strcmp(key, "field") == 0) {
+        if (*value) {
+            if (key[0] == 'c')
+                req->countries[req->n_countries++] = value;
+            else
+                req->fields[req->n_fields++] = value;
+        }
+    } else if (strcmp(key, "since") == 0) {
+        return parse_year("since", value, &req->since, err);
+    } else if (strcmp(key, "until") == 0) {
+        return parse_year("until", value, &req->until, err);
+    } else if (strcmp(key, "sort") == 0) {
+        if (*value && strcmp(value, "relevance") != 0 && strcmp(value, "date") != 0)
+            return kt_error_set(err, KT_ERR_INPUT, "sort: expected relevance or date");
+        req->sort = strcmp(value, "date") == 0 ? KT_SORT_DATE_DESC : KT_SORT_RELEVANCE;
+    } else if (strcmp(key, "page") == 0) {
+        unsigned page = 1;
+        if (*value && (!parse_number(value, 9, &page) || page < 1 || page > KT_CGI_MAX_PAGE))
+            return kt_error_set(err, KT_ERR_LIMIT, "page: expected a number from 1 to %d", KT_CGI_MAX_PAGE);
+        req->page = page;
+    } else if (strcmp(key, "format") == 0) {
+        static const char *const names[] = {"html", "fragment", "json", "csv"};
+        static const kt_cgi_format formats[] = {KT_CGI_HTML, KT_CGI_FRAGMENT, KT_CGI_JSON, KT_CGI_CSV};
+        size_t i = 0;
+        while (i < 4 && *value && strcmp(value, names[i]) != 0)
+            i++;
+        if (i == 4)
+            return kt_error_set(err, KT_ERR_INPUT, "format: expected html, fragment, json or csv");
+        req->format = *value ? formats[i] : KT_CGI_HTML;
+    }
+    return KT_OK;  /* other parameters belong to the site */
+}
+
+kt_status kt_cgi_parse(const char *query_string, kt_cgi_request *out, kt_error *err)
+{
+    *out = (kt_cgi_request){.query = "", .page = 1};
+    const char *qs = query_string ? query_string : "";
+    size_t len = strlen(qs);
+    if (len > KT_CGI_MAX_QUERY_STRING)
+        return kt_error_set(err, KT_ERR_LIMIT, "the request is longer than %d bytes", KT_CGI_MAX_QUERY_STRING);
+    if (len == 0)
+        return KT_OK;
+    /* counted on the raw bytes, before anything is allocated: a flood of parameters costs nothing */
+    size_t params = 1;
+    for (size_t i = 0; i < len; i++)
+        params += qs[i] == '&';
+    if (params > KT_CGI_MAX_PARAMS)
+        return kt_error_set(err, KT_ERR_LIMIT, "more than %d parameters", KT_CGI_MAX_PARAMS);
+    kt_status st = check_escapes(qs, len, err);
+    if (st != KT_OK)
+        return st;
+    UriQueryListA *list = NULL;
+    if (uriDissectQueryMallocExA(&list, NULL, qs, qs + len, URI_TRUE, URI_BR_DONT_TOUCH) != URI_SUCCESS)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    out->storage = list;
+    out->countries = calloc(params, sizeof *out->countries);
+    out->fields = calloc(params, sizeof *out->fields);
+    if (!out->countries || !out->fields) {
+        kt_cgi_request_free(out);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    unsigned seen = 0;
+    for (const UriQueryListA *p = list; p && st == KT_OK; p = p->next)
+        st = parse_param(out, p->key ? p->key : "", p->value ? p->value : "", &seen, err);
+    if (st != KT_OK)
+        kt_cgi_request_free(out);
+    return st;
+}
+
+void kt_cgi_request_free(kt_cgi_request *req)
+{
+    uriFreeQueryListA(req->storage);
+    free(req->countries);
+    free(req->fields);
+    *req = (kt_cgi_request){.query = "", .page = 1};
+}
+
+void kt_cgi_search_request(const kt_cgi_request *req, kt_search_request *out)
+{
+    *out = (kt_search_request){
+        .query = req->query,
+        .countries = req->countries,
+        .n_countries = req->n_countries,
+        .fields = req->fields,
+        .n_fields = req->n_fields,
+        .since = req->since,
+        .until = req->until,
+        .sort = req->sort,
+    };
+    if (req->format == KT_CGI_CSV) {
+        out->all = true;
+    } else {
+        out->limit = KT_CGI_PAGE_SIZE;
+        out->offset = (req->page - 1) * KT_CGI_PAGE_SIZE;
+    }
+}
+
+bool kt_cgi_method_allowed(const char *method, bool *head)
+{
+    *head = method && strcmp(method, "HEAD") == 0;
+    return !method || !*method || *head || strcmp(method, "GET") == 0;
+}
+
+/* ---- the response ---- */
+
+typedef struct body {
+    const char *type;         /* Content-Type */
+    const char *disposition;  /* Content-Disposition, or NULL */
+    const char *data;
+    size_t size;
+} body;
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 405: return "Method Not Allowed";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+static int send_response(FILE *out, bool head, int status, const body *b)
+{
+    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s", status, reason(status), b->type,
+            b->size, security_headers);
+    if (b->disposition)
+        fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
+    if (status == 405)
+        fputs("Allow: GET, HEAD\r\n", out);
+    if (status != 200)
+        fputs("Cache-Control: no-store\r\n", out);
+    fputs("\r\n", out);
+    if (!head)
+        fwrite(b->data, 1, b->size, out);
+    return fflush(out) == 0 && !ferror(out) ? status : -1;
+}
+
+/* A short plain-text answer. `detail` is one of kyotei's own fixed messages, never request bytes
+ * nor anything from a library. */
+static int send_error(FILE *out, bool head, int status, const char *detail)
+{
+    const char *ja = status == 400   ? "検索条件を読み取れませんでした。"
+                     : status == 405 ? "この方法のリクエストには応じられません。"
+                     : status == 503 ? "ただいま検索できません。しばらくしてからもう一度お試しください。"
+                                     : "検索中に問題が起きました。";
+    char text[KT_ERROR_MESSAGE_MAX + 256];
+    int n = snprintf(text, sizeof text, "%s\n%d %s: %s\n", ja, status, reason(status), detail);
+    body b = {"text/plain; charset=utf-8", NULL, text, n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
+    return send_response(out, head, status, &b);
+}
+
+/* One line for the operator; library messages may hold line breaks. */
+static void log_line(FILE *log, const char *what, const char *message)
+{
+    if (!log)
+        return;
+    fprintf(log, "kyotei-search (cgi): %s: ", what);
+    for (const char *p = message; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log);
+    fputc('\n', log);
+    fflush(log);
+}
+
+/* The site's page template (KYOTEI_TEMPLATE), read and checked; malloc'd, or NULL with err set. */
+static char *read_template(const char *path, kt_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kt_error_set(err, KT_ERR_IO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(TEMPLATE_MAX_BYTES + 1);
+    size_t n = text ? fread(text, 1, TEMPLATE_MAX_BYTES + 1, f) : 0;
+    bool failed = ferror(f);
+    fclose(f);
+    if (!text || failed || n > TEMPLATE_MAX_BYTES || memchr(text, '\0', n)) {
+        kt_error_set(err, KT_ERR_IO, "%s: %s", path,
+                     !text ? "out of memory" : failed ? "read error" : n > TEMPLATE_MAX_BYTES ? "larger than 1 MiB"
+                                                                                        : "contains a NUL byte");
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    if (kt_html_template_check(text, err) != KT_OK) {
+        kt_error_prefix(err, "%s", path);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static kt_status render(FILE *mem, const kt_cgi_request *creq, const kt_search_request *sreq, const char *tmpl,
+                        const kt_result *r, kt_error *err)
+{
+    switch (creq->format) {
+    case KT_CGI_FRAGMENT: return kt_write_html_fragment(mem, sreq, r, err);
+    case KT_CGI_JSON: return kt_write_json(mem, r, creq->query, err);
+    case KT_CGI_CSV: return kt_write_csv(mem, r, err);
+    default: return kt_write_html_page(mem, tmpl, sreq, r, err);
+    }
+}
+
+static body body_for(kt_cgi_format format)
+{
+    switch (format) {
+    case KT_CGI_JSON: return (body){"application/json", NULL, NULL, 0};
+    case KT_CGI_CSV: return (body){"text/csv; charset=utf-8", "attachment; filename=\"kyotei-agreements.csv\"", NULL, 0};
+    default: return (body){"text/html; charset=utf-8", NULL, NULL, 0};
+    }
+}
+
+static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
+{
+    if (!env->db || !*env->db) {
+        log_line(log, "KYOTEI_DB", "not set: the web server must name the index in the environment");
+        return send_error(out, head, 503, "the search is not available");
+    }
+    kt_error err;
+    char *tmpl = NULL;
+    if (creq->format == KT_CGI_HTML && env->template_path && *env->template_path) {
+        tmpl = read_template(env->template_path, &err);
+        if (!tmpl) {
+            log_line(log, "KYOTEI_TEMPLATE", err.message);
+            return send_error(out, head, 503, "the search is not available");
+        }
+    }
+    int status;
+    char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
+    kt_searcher *s = NULL;
+    kt_result *r = NULL;
+    kt_search_request sreq;
+    kt_cgi_search_request(creq, &sreq);
+    if (!data_dir) {
+        log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (kt_searcher_open(&env->db, 1, data_dir, &s, &err) != KT_OK) {
+        log_line(log, "cannot open the index", err.message);
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (kt_search(s, &sreq, &r, &err) != KT_OK) {
+        bool bad = err.status == KT_ERR_INPUT || err.status == KT_ERR_LIMIT || err.status == KT_ERR_ENCODING;
+        log_line(log, bad ? "query refused" : "search failed", err.message);
+        status = bad ? send_error(out, head, 400, "the query has too many words or operators")
+             : err.status == KT_ERR_INDEX || err.status == KT_ERR_DICT
+                 ? send_error(out, head, 503, "the search is not available")
+                 : send_error(out, head, 500, "the search failed");
+    } else {
+        body b = body_for(creq->format);
+        char *data = NULL;
+        size_t size = 0;
+        FILE *mem = open_memstream(&data, &size);
+        kt_status st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        if (mem && fclose(mem) != 0 && st == KT_OK)
+            st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        if (st != KT_OK) {
+            log_line(log, "cannot render the results", err.message);
+            status = send_error(out, head, 500, "the results could not be shown");
+        } else {
+            b.data = data;
+            b.size = size;
+            status = send_response(out, head, 200, &b);
+        }
+        free(data);
+    }
+    kt_result_free(r);
+    kt_searcher_close(s);
+    free(data_dir);
+    free(tmpl);
+    return status;
+}
+
+int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
+{
+    bool head;
+    if (!kt_cgi_method_allowed(env->method, &head))
+        return send_error(out, false, 405, "only GET and HEAD are served");
+    kt_cgi_request req;
+    kt_error err;
+    if (kt_cgi_parse(env->query_string, &req, &err) != KT_OK)
+        return send_error(out, head, err.status == KT_ERR_NOMEM ? 500 : 400, err.message);
+    int status = search(env, &req, head, out, log);
+    kt_cgi_request_free(&req);
+    return status;
+}
+
+int kt_cgi_main(void)
+{
+    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
+    alarm(KT_CGI_TIME_LIMIT);
+    kt_cgi_env env = {
+        .method = getenv("REQUEST_METHOD"),
+        .query_string = getenv("QUERY_STRING"),
+        .db = getenv("KYOTEI_DB"),
+        .data_dir = NULL,
+        .template_path = getenv("KYOTEI_TEMPLATE"),
+    };
+    return kt_cgi_respond(&env, stdout, stderr) < 0 ? 1 : 0;
+}
