@@ -131,31 +131,42 @@ static bool has_pending_row(const kt_reader *r)
     return r->done_head < r->n_done;
 }
 
+/* The next block of UTF-8 from the decoder (block_len 0 and at_eof at the end), without the byte
+ * order mark a file may start with. A decoding error leaves the reader broken. */
+static kt_status next_block(kt_reader *r, kt_error *err)
+{
+    kt_status st = kt_decoder_read(r->decoder, r->block, sizeof r->block, &r->block_len, err);
+    r->block_pos = 0;
+    if (st != KT_OK) {
+        r->broken = true;
+        return st;
+    }
+    if (r->block_len == 0)
+        r->at_eof = true;
+    if (r->first_block && r->block_len) {
+        r->first_block = false;
+        if (r->block_len >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0)
+            r->block_pos = 3;
+    }
+    return KT_OK;
+}
+
 /* Feeds the parser until at least one row is complete or the file ends. Input goes in pieces that
  * end at newlines, so that the line counter is exact when a row starts. */
 static kt_status fill(kt_reader *r, kt_error *err)
 {
     while (!has_pending_row(r) && !r->at_eof && !r->broken) {
         if (r->block_pos == r->block_len) {
-            kt_status st = kt_decoder_read(r->decoder, r->block, sizeof r->block, &r->block_len, err);
-            r->block_pos = 0;
-            if (st != KT_OK) {
-                r->broken = true;
+            kt_status st = next_block(r, err);
+            if (st != KT_OK)
                 return st;
-            }
             if (r->block_len == 0) {
-                r->at_eof = true;
                 if (csv_fini(&r->parser, on_cell, on_row_end, r) != 0) {
                     r->broken = true;
                     return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: unterminated quoted field", r->path,
                                         r->row_start_line);
                 }
                 break;
-            }
-            if (r->first_block) {
-                r->first_block = false;
-                if (r->block_len >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0)
-                    r->block_pos = 3;
             }
         }
         const char *start = r->block + r->block_pos;
@@ -442,22 +453,13 @@ static kt_status next_line(kt_reader *r, bool *got, bool *too_big, size_t *line,
     kt_buf_clear(&r->line_buf);
     for (;;) {
         if (r->block_pos == r->block_len) {
-            kt_status st = kt_decoder_read(r->decoder, r->block, sizeof r->block, &r->block_len, err);
-            r->block_pos = 0;
-            if (st != KT_OK) {
-                r->broken = true;
+            kt_status st = next_block(r, err);
+            if (st != KT_OK)
                 return st;
-            }
             if (r->block_len == 0) {
-                r->at_eof = true;
                 *got = r->line_buf.len > 0 || *too_big;
                 *line = r->line;
                 return KT_OK;
-            }
-            if (r->first_block) {
-                r->first_block = false;
-                if (r->block_len >= 3 && memcmp(r->block, "\xEF\xBB\xBF", 3) == 0)
-                    r->block_pos = 3;
             }
         }
         const char *start = r->block + r->block_pos;

@@ -481,19 +481,13 @@ static kt_status rebuild_locked(const char *db_dir, unsigned long gen, const cha
     return st;
 }
 
+static kt_status write_run(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
+                           const kt_build_options *opts, bool update, kt_build_stats *stats, kt_error *err);
+
 kt_status kt_index_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
                            const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
 {
-    memset(stats, 0, sizeof *stats);
-    int lock_fd;
-    unsigned long gen;
-    kt_status st = open_index(db_dir, true, &lock_fd, &gen, err);
-    if (st != KT_OK)
-        return st;
-    run rn = {lex, opts, stats, NULL, false, {0}};
-    st = rebuild_locked(db_dir, gen, files, n_files, &rn, err);
-    close(lock_fd);
-    return st;
+    return write_run(db_dir, files, n_files, lex, opts, false, stats, err);
 }
 
 /* Runs work inside one transaction on the current generation, so readers see all of the change
@@ -560,8 +554,9 @@ static kt_status update_work(run *rn, void *ctx, kt_error *err)
     return index_files(rn, files->names, files->n, err);
 }
 
-kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
-                          const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
+/* A rebuild, or an update (which builds the index when there is none yet), under the lock. */
+static kt_status write_run(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
+                           const kt_build_options *opts, bool update, kt_build_stats *stats, kt_error *err)
 {
     memset(stats, 0, sizeof *stats);
     int lock_fd;
@@ -570,7 +565,7 @@ kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n
     if (st != KT_OK)
         return st;
     run rn = {lex, opts, stats, NULL, false, {0}};
-    if (gen == 0) {
+    if (!update || gen == 0) {
         st = rebuild_locked(db_dir, gen, files, n_files, &rn, err);
     } else {
         char gen_path[4096];
@@ -584,6 +579,12 @@ kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n
     }
     close(lock_fd);
     return st;
+}
+
+kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
+                          const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
+{
+    return write_run(db_dir, files, n_files, lex, opts, true, stats, err);
 }
 
 static kt_status delete_work(run *rn, void *ctx, kt_error *err)

@@ -51,6 +51,18 @@ static json_t *hit_json(const kt_hit *h)
                      "snippet", h->snippet, "highlights", highlights);
 }
 
+/* Writes doc (NULL: it could not be built) indented, one object a document, and frees it. */
+static kt_status dump(FILE *out, json_t *doc, kt_error *err)
+{
+    if (!doc)
+        return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}
+
 kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err)
 {
     json_t *hits = json_array();
@@ -60,26 +72,16 @@ kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_err
                             (json_int_t)r->total, "partial", r->partial, "offset", (json_int_t)r->offset, "limit", (json_int_t)r->limit,
                             "hits", hits, "facets", "country", facet_json(&r->countries), "field",
                             facet_json(&r->fields));
-    if (!doc || json_array_size(hits) != r->n_hits)
-        return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    fputc('\n', out);
-    if (rc != 0 || fflush(out) != 0 || ferror(out))
-        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
-    return KT_OK;
+    if (doc && json_array_size(hits) != r->n_hits) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    return dump(out, doc, err);
 }
 
 kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err)
 {
     json_t *doc = json_pack("{s:i, s:b, s:{s:o, s:o}}", "total", (json_int_t)r->total, "partial", r->partial,
                             "facets", "country", facet_json(&r->countries), "field", facet_json(&r->fields));
-    if (!doc)
-        return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    fputc('\n', out);
-    if (rc != 0 || fflush(out) != 0 || ferror(out))
-        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
-    return KT_OK;
+    return dump(out, doc, err);
 }
