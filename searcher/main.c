@@ -13,11 +13,17 @@
 #include "base/buf.h"
 #include "base/datadir.h"
 #include "searcher/cgi.h"
+#include "searcher/pivot.h"
+#include "searcher/rows.h"
 #include "searcher/search.h"
 #include "searcher/write.h"
 
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
-enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT };
+enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT, OPT_COUNT, OPT_FACETS,
+       OPT_PIVOT };
+
+typedef enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL } format;
+typedef enum mode { MODE_RESULTS, MODE_COUNT, MODE_FACETS, MODE_PIVOT } mode;
 
 #define MAX_FILTERS 64
 #define MAX_SHARDS 64
@@ -49,8 +55,14 @@ static void usage(FILE *out)
           "  --all            show every match\n"
           "  --since YEAR     only agreements signed in or after YEAR\n"
           "  --until YEAR     only agreements signed in or before YEAR\n"
-          "  --sort ORDER     relevance (default), date (oldest first) or -date (newest first)\n"
-          "  --format FMT     text (default) or json\n"
+          "  --sort ORDER     relevance (default), date (oldest first) or -date (newest first);\n"
+          "                   equal ones in id order\n"
+          "  --count          print only the number of matching agreements\n"
+          "  --facets         print only the counts by country and field\n"
+          "  --pivot A,B      a cross-table of counts for the whole match set: A and B are two of\n"
+          "                   country, field, prefecture, municipality, year\n"
+          "  --format FMT     text (default) or json; with --all also csv, tsv or jsonl (every match,\n"
+          "                   streamed, for spreadsheets); with --pivot text, csv or json\n"
           "  -h, --help       this help\n"
           "  --version        the version\n"
           "\n"
@@ -88,6 +100,24 @@ static bool parse_year(const char *name, const char *text, int *out)
     return true;
 }
 
+static bool parse_pivot(const char *arg, kt_dimension dims[2])
+{
+    const char *comma = strchr(arg, ',');
+    char first[32];
+    kt_error err;
+    if (!comma || (size_t)(comma - arg) >= sizeof first) {
+        fputs("kyotei-search: --pivot: expected two dimensions, such as country,field\n", stderr);
+        return false;
+    }
+    memcpy(first, arg, (size_t)(comma - arg));
+    first[comma - arg] = '\0';
+    if (kt_dimension_parse(first, &dims[0], &err) != KT_OK || kt_dimension_parse(comma + 1, &dims[1], &err) != KT_OK) {
+        fprintf(stderr, "kyotei-search: --pivot: %s\n", err.message);
+        return false;
+    }
+    return true;
+}
+
 static bool push(const char **list, size_t *n, size_t max, const char *value, const char *name)
 {
     if (*n == max) {
@@ -96,6 +126,89 @@ static bool push(const char **list, size_t *n, size_t max, const char *value, co
     }
     list[(*n)++] = value;
     return true;
+}
+
+/* Which formats each kind of output has. */
+static bool format_fits(mode what, format fmt, bool all)
+{
+    bool rows = fmt == FORMAT_CSV || fmt == FORMAT_TSV || fmt == FORMAT_JSONL;
+    if (what == MODE_PIVOT && (fmt == FORMAT_TSV || fmt == FORMAT_JSONL)) {
+        fputs("kyotei-search: --pivot writes text, csv or json\n", stderr);
+        return false;
+    }
+    if ((what == MODE_COUNT || what == MODE_FACETS) && rows) {
+        fputs("kyotei-search: --count and --facets write text or json\n", stderr);
+        return false;
+    }
+    if (what == MODE_RESULTS && rows && !all) {
+        fputs("kyotei-search: csv, tsv and jsonl are for exports: add --all\n", stderr);
+        return false;
+    }
+    return true;
+}
+
+typedef struct export_ctx {
+    kt_rows_format f;
+    uint32_t rows;
+} export_ctx;
+
+static kt_status export_row(const kt_hit *h, void *ctx, kt_error *err)
+{
+    export_ctx *e = ctx;
+    e->rows++;
+    return kt_rows_write(stdout, e->f, h, err);
+}
+
+/* Runs the request and writes what was asked for; *status is the exit status on success. */
+static kt_status kt_run(kt_searcher *s, kt_search_request *req, mode what, format fmt, const kt_dimension pivot[2],
+                        int *status, kt_error *err)
+{
+    if (what == MODE_PIVOT) {
+        kt_pivot *p;
+        kt_status st = kt_pivot_build(s, req, pivot[0], pivot[1], &p, err);
+        if (st == KT_OK)
+            st = fmt == FORMAT_CSV    ? kt_write_pivot_csv(stdout, p, err)
+                 : fmt == FORMAT_JSON ? kt_write_pivot_json(stdout, p, err)
+                                      : kt_write_pivot_text(stdout, p, err);
+        if (st == KT_OK)
+            *status = p->total ? EXIT_FOUND : EXIT_NOTHING;
+        kt_pivot_free(p);
+        return st;
+    }
+    if (what == MODE_RESULTS && fmt >= FORMAT_CSV) {
+        /* every match, one row at a time */
+        export_ctx e = {fmt == FORMAT_CSV ? KT_ROWS_CSV : fmt == FORMAT_TSV ? KT_ROWS_TSV : KT_ROWS_JSONL, 0};
+        kt_status st = kt_rows_header(stdout, e.f, err);
+        if (st == KT_OK)
+            st = kt_search_each(s, req, export_row, &e, err);
+        if (st == KT_OK && fflush(stdout) != 0)
+            st = kt_error_set(err, KT_ERR_IO, "cannot write the rows");
+        *status = e.rows ? EXIT_FOUND : EXIT_NOTHING;
+        return st;
+    }
+    if (what != MODE_RESULTS)
+        req->limit = 0; /* counts only: no page to read */
+    kt_result *r;
+    kt_status st = kt_search(s, req, &r, err);
+    if (st != KT_OK)
+        return st;
+    static const kt_text_style bold = {"\033[1m", "\033[0m"}, plain = {"**", "**"};
+    if (what == MODE_COUNT && fmt == FORMAT_JSON)
+        st = printf("{\"total\": %u, \"partial\": %s}\n", r->total, r->partial ? "true" : "false") < 0 ? KT_ERR_IO : KT_OK;
+    else if (what == MODE_COUNT)
+        st = printf("%u\n", r->partial ? 0 : r->total) < 0 ? KT_ERR_IO : KT_OK;
+    else if (what == MODE_FACETS)
+        st = fmt == FORMAT_JSON ? kt_write_facets_json(stdout, r, err) : kt_write_facets_text(stdout, r, err);
+    else if (fmt == FORMAT_JSON)
+        st = kt_write_json(stdout, r, req->query, err);
+    else
+        st = kt_write_text(stdout, r, isatty(STDOUT_FILENO) ? &bold : &plain, err);
+    if (st == KT_ERR_IO)
+        kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    if (st == KT_OK)
+        *status = r->total && !(what == MODE_COUNT && r->partial) ? EXIT_FOUND : EXIT_NOTHING;
+    kt_result_free(r);
+    return st;
 }
 
 int main(int argc, char **argv)
@@ -109,12 +222,15 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION}, {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL}, {"sort", required_argument, NULL, OPT_SORT},
-        {NULL, 0, NULL, 0},
+        {"count", no_argument, NULL, OPT_COUNT},     {"facets", no_argument, NULL, OPT_FACETS},
+        {"pivot", required_argument, NULL, OPT_PIVOT}, {NULL, 0, NULL, 0},
     };
     const char *dbs[MAX_SHARDS], *countries[MAX_FILTERS], *fields[MAX_FILTERS];
     size_t n_dbs = 0, n_countries = 0, n_fields = 0;
     kt_search_request req = {.limit = 10};
-    bool json = false;
+    format fmt = FORMAT_TEXT;
+    mode what = MODE_RESULTS;
+    kt_dimension pivot[2] = {KT_DIM_COUNTRY, KT_DIM_FIELD};
     int c;
     while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
         bool ok = true;
@@ -137,16 +253,21 @@ int main(int argc, char **argv)
                 ok = false;
             }
             break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                json = true;
-            else if (strcmp(optarg, "text") == 0)
-                json = false;
-            else {
-                fputs("kyotei-search: --format: expected text or json\n", stderr);
-                ok = false;
-            }
+        case OPT_FORMAT: {
+            static const char *const names[] = {"text", "json", "csv", "tsv", "jsonl"};
+            ok = false;
+            for (int i = 0; i < 5 && !ok; i++)
+                if (strcmp(optarg, names[i]) == 0) {
+                    fmt = (format)i;
+                    ok = true;
+                }
+            if (!ok)
+                fputs("kyotei-search: --format: expected text, json, csv, tsv or jsonl\n", stderr);
             break;
+        }
+        case OPT_COUNT: what = MODE_COUNT; break;
+        case OPT_FACETS: what = MODE_FACETS; break;
+        case OPT_PIVOT: what = MODE_PIVOT; ok = parse_pivot(optarg, pivot); break;
         case 'h': usage(stdout); return EXIT_FOUND;
         case OPT_VERSION: printf("kyotei-search %s\n", KYOTEI_VERSION); return EXIT_FOUND;
         default: usage(stderr); return EXIT_ERROR;
@@ -175,21 +296,12 @@ int main(int argc, char **argv)
     }
     int status = EXIT_ERROR;
     kt_searcher *s = NULL;
-    kt_result *r = NULL;
-    if (!data_dir || !dbs[0])
+    if (!data_dir || !dbs[0] || kt_searcher_open(dbs, n_dbs, data_dir, &s, &err) != KT_OK)
         fprintf(stderr, "kyotei-search: %s\n", err.message);
-    else if (kt_searcher_open(dbs, n_dbs, data_dir, &s, &err) != KT_OK || kt_search(s, &req, &r, &err) != KT_OK)
+    else if (!format_fits(what, fmt, req.all))
+        status = EXIT_ERROR;
+    else if (kt_run(s, &req, what, fmt, pivot, &status, &err) != KT_OK)
         fprintf(stderr, "kyotei-search: %s\n", err.message);
-    else {
-        static const kt_text_style bold = {"\033[1m", "\033[0m"}, plain = {"**", "**"};
-        kt_status st = json ? kt_write_json(stdout, r, req.query, &err)
-                            : kt_write_text(stdout, r, isatty(STDOUT_FILENO) ? &bold : &plain, &err);
-        if (st != KT_OK)
-            fprintf(stderr, "kyotei-search: %s\n", err.message);
-        else
-            status = r->total ? EXIT_FOUND : EXIT_NOTHING;
-    }
-    kt_result_free(r);
     kt_searcher_close(s);
     free(bundled);
     free(data_dir);

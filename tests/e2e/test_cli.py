@@ -2,6 +2,8 @@
 bundled corpus and from files each test writes. Run by ctest (tests/e2e/CMakeLists.txt), which
 sets KYOTEI_BIN (the built programs) and KYOTEI_SOURCE (the source tree)."""
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -260,6 +262,119 @@ class SearchQuality(TempDirTest):
         self.assertGreater(result["total"], 0)
         strict, _ = search_json("青少年", "交流")
         self.assertFalse(strict["partial"])
+
+
+class Analysts(TempDirTest):
+    """Getting everything out: counts, facets, cross-tables and exports."""
+
+    def test_count_and_facets_agree_with_the_full_list(self):
+        everything, _ = search_json("--all", "--field", "観光")
+        p = run("kyotei-search", "--count", "--field", "観光")
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(p.stdout.strip(), str(everything["total"]))
+        p = run("kyotei-search", "--count", "--format", "json", "存在しない語彙ですよ")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(json.loads(p.stdout)["total"], 0)
+        p = run("kyotei-search", "--facets", "--format", "json", "--field", "観光")
+        facets = json.loads(p.stdout)
+        self.assertEqual(facets["facets"], everything["facets"])
+        self.assertNotIn("hits", facets)
+        p = run("kyotei-search", "--facets", "--field", "観光")
+        self.assertTrue(p.stdout.startswith(f"{everything['total']} agreements"))
+        self.assertIn("country: 中国 5", p.stdout)
+
+    def test_pivot_counts_every_pair(self):
+        everything, _ = search_json("--all", "観光")
+        expected = {}
+        for h in everything["hits"]:
+            for f in h["fields"]:
+                key = (h["country"], h["signed"][:4])
+                expected[key] = expected.get(key, 0) + (1 if f == h["fields"][0] else 0)
+        p = run("kyotei-search", "--pivot", "country,year", "--format", "json", "観光")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        table = json.loads(p.stdout)
+        self.assertEqual(table["rows"], "country")
+        self.assertEqual(table["total"], everything["total"])
+        got = {(c["row"], c["column"]): c["count"] for c in table["cells"]}
+        self.assertEqual(got, expected)
+        # fields: an agreement counts once under each of its fields
+        p = run("kyotei-search", "--pivot", "field,country", "--format", "json", "観光")
+        cells = json.loads(p.stdout)["cells"]
+        per_field = {}
+        for h in everything["hits"]:
+            for f in h["fields"]:
+                per_field[(f, h["country"])] = per_field.get((f, h["country"]), 0) + 1
+        self.assertEqual({(c["row"], c["column"]): c["count"] for c in cells}, per_field)
+        p = run("kyotei-search", "--pivot", "country,year", "--format", "csv", "観光")
+        rows = list(csv.reader(io.StringIO(p.stdout)))
+        self.assertEqual(rows[0][0], "country\\year")
+        self.assertEqual(sum(int(x) for r in rows[1:] for x in r[1:]), everything["total"])
+        p = run("kyotei-search", "--pivot", "country,year", "観光")
+        self.assertIn("total", p.stdout)
+        for bad in ("country", "country,planet", ",field"):
+            p = run("kyotei-search", "--pivot", bad)
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn("--pivot", p.stderr)
+
+    def test_exports_stream_every_match_and_index_again(self):
+        everything, _ = search_json("--all", "交流")
+        p = run("kyotei-search", "--all", "--format", "csv", "交流")
+        self.assertEqual(p.returncode, 0)
+        rows = list(csv.DictReader(io.StringIO(p.stdout)))
+        self.assertEqual([r["id"] for r in rows], [h["id"] for h in everything["hits"]])
+        self.assertEqual(rows[0]["description"], everything["hits"][0]["description"])
+        self.assertIn("score", rows[0])
+        self.assertEqual(rows[0]["fields_canonical"].split(";"), everything["hits"][0]["fields"])
+        p = run("kyotei-search", "--all", "--format", "tsv", "交流")
+        lines = p.stdout.rstrip("\n").split("\n")
+        self.assertEqual(len(lines), len(rows) + 1)  # a row is one line, newlines escaped
+        self.assertTrue(all(len(l.split("\t")) == 13 for l in lines))
+        p = run("kyotei-search", "--all", "--format", "jsonl", "交流")
+        objs = [json.loads(l) for l in p.stdout.splitlines()]
+        self.assertEqual([o["id"] for o in objs], [r["id"] for r in rows])
+        # an export can be indexed again, its extra columns kept
+        export = self.write("export.csv", run("kyotei-search", "--all", "--format", "csv").stdout)
+        db = os.path.join(self.dir, "idx")
+        p = run("kyotei-index", "--db", db, export)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        again, _ = search_json("--db", db, "--all", "青少年", "交流")
+        self.assertEqual(sorted(h["id"] for h in again["hits"]), ["akita-008", "aomori-003", "hokkaido-004"])
+        p = run("kyotei-search", "--format", "csv", "交流")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--all", p.stderr)
+
+    def test_export_memory_does_not_grow_with_the_match_set(self):
+        import resource
+        rusage = []
+        for n in (2000, 20000):
+            db = os.path.join(self.dir, f"idx{n}")
+            rows = "".join(f"m-{i},札幌市,北海道,観光の協定{i},中国/大連市,中国,観光,観光交流の推進{i},2008,\n"
+                           for i in range(n))
+            path = self.write(f"m{n}.csv", HEADER + rows)
+            self.assertEqual(run("kyotei-index", "--quiet", "--db", db, path).returncode, 0)
+            proc = subprocess.run(["/usr/bin/env", "python3", "-c",
+                                   "import resource,subprocess,sys;"
+                                   "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True);"
+                                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+                                   os.path.join(BIN, "kyotei-search"), "--db", db, "--all", "--format", "csv",
+                                   "観光"], capture_output=True, text=True, timeout=300)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            rusage.append(int(proc.stdout))
+        # ten times the rows, well under twice the memory (most of it is the MeCab dictionary)
+        self.assertLess(rusage[1], rusage[0] * 1.5, rusage)
+
+    def test_sorting_by_date_with_ties_by_id(self):
+        newest, _ = search_json("--all", "--sort", "-date", "交流")
+        keys = [(h["signed"], h["id"]) for h in newest["hits"]]
+        dated = [k for k in keys if k[0]]
+        self.assertEqual([k[0] for k in dated], sorted([k[0] for k in dated], reverse=True))
+        oldest, _ = search_json("--all", "--sort", "date", "交流")
+        self.assertEqual(oldest["total"], newest["total"])
+        since, _ = search_json("--all", "--since", "2010", "--until", "2012")
+        self.assertTrue(since["hits"])
+        self.assertTrue(all("2010" <= h["signed"][:4] <= "2012" for h in since["hits"]))
+        self.assertEqual(run("kyotei-search", "--sort", "random").returncode, 2)
+        self.assertEqual(run("kyotei-search", "--since", "10").returncode, 2)
 
 
 class Indexing(TempDirTest):

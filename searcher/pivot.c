@@ -1,0 +1,262 @@
+#include "pivot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const dimension_names[] = {
+    [KT_DIM_COUNTRY] = "country",           [KT_DIM_FIELD] = "field", [KT_DIM_PREFECTURE] = "prefecture",
+    [KT_DIM_MUNICIPALITY] = "municipality", [KT_DIM_YEAR] = "year",
+};
+
+kt_status kt_dimension_parse(const char *name, kt_dimension *out, kt_error *err)
+{
+    for (int d = 0; d <= KT_DIM_YEAR; d++) {
+        if (strcmp(name, dimension_names[d]) == 0) {
+            *out = (kt_dimension)d;
+            return KT_OK;
+        }
+    }
+    return kt_error_set(err, KT_ERR_INPUT, "unknown dimension '%.40s' (country, field, prefecture, municipality, year)",
+                        name);
+}
+
+const char *kt_dimension_name(kt_dimension d)
+{
+    return d <= KT_DIM_YEAR ? dimension_names[d] : "?";
+}
+
+/* The distinct values of one dimension, with how many agreements have each. */
+typedef struct axis {
+    char **values;
+    uint32_t *totals;
+    size_t count;
+} axis;
+
+/* The index of value on the axis, added when new; (size_t)-1 when memory runs out. */
+static size_t axis_index(axis *a, const char *value)
+{
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(a->values[i], value) == 0)
+            return i;
+    char **values = realloc(a->values, (a->count + 1) * sizeof *values);
+    if (values)
+        a->values = values;
+    uint32_t *totals = realloc(a->totals, (a->count + 1) * sizeof *totals);
+    if (totals)
+        a->totals = totals;
+    char *copy = strdup(value);
+    if (!values || !totals || !copy) {
+        free(copy);
+        return (size_t)-1;
+    }
+    a->values[a->count] = copy;
+    a->totals[a->count] = 0;
+    return a->count++;
+}
+
+/* Counts by (row index, column index) as the values appear: one growable array of columns a row. */
+typedef struct row_counts {
+    uint32_t *counts;
+    size_t cap;
+} row_counts;
+
+typedef struct builder {
+    kt_dimension dims[2];
+    axis axes[2];
+    row_counts *rows;
+    size_t cap_rows;
+    uint32_t total;
+} builder;
+
+/* The values an agreement has in dimension d (several for fields). */
+static size_t values_of(const kt_hit *h, kt_dimension d, const char **out, size_t max, char *year)
+{
+    switch (d) {
+    case KT_DIM_COUNTRY: out[0] = h->country; return 1;
+    case KT_DIM_PREFECTURE: out[0] = h->col[KT_COL_PREFECTURE]; return 1;
+    case KT_DIM_MUNICIPALITY: out[0] = h->col[KT_COL_MUNICIPALITY]; return 1;
+    case KT_DIM_YEAR:
+        memcpy(year, h->col[KT_COL_SIGNED], strlen(h->col[KT_COL_SIGNED]) >= 4 ? 4 : 0);
+        year[strlen(h->col[KT_COL_SIGNED]) >= 4 ? 4 : 0] = '\0';
+        out[0] = year;
+        return 1;
+    case KT_DIM_FIELD: {
+        size_t n = h->n_fields < max ? h->n_fields : max;
+        for (size_t i = 0; i < n; i++)
+            out[i] = h->fields[i];
+        return n;
+    }
+    }
+    return 0;
+}
+
+static kt_status count_cell(builder *b, size_t row, size_t col)
+{
+    if (row >= b->cap_rows) {
+        size_t cap = row + 16;
+        row_counts *grown = realloc(b->rows, cap * sizeof *grown);
+        if (!grown)
+            return KT_ERR_NOMEM;
+        memset(grown + b->cap_rows, 0, (cap - b->cap_rows) * sizeof *grown);
+        b->rows = grown;
+        b->cap_rows = cap;
+    }
+    row_counts *r = &b->rows[row];
+    if (col >= r->cap) {
+        size_t cap = col + 16;
+        uint32_t *grown = realloc(r->counts, cap * sizeof *grown);
+        if (!grown)
+            return KT_ERR_NOMEM;
+        memset(grown + r->cap, 0, (cap - r->cap) * sizeof *grown);
+        r->counts = grown;
+        r->cap = cap;
+    }
+    r->counts[col]++;
+    return KT_OK;
+}
+
+static kt_status count_hit(const kt_hit *h, void *ctx, kt_error *err)
+{
+    builder *b = ctx;
+    const char *values[2][32];
+    char years[2][8];
+    size_t idx[2][32], n[2];
+    b->total++;
+    for (int a = 0; a < 2; a++) {
+        n[a] = values_of(h, b->dims[a], values[a], 32, years[a]);
+        for (size_t i = 0; i < n[a]; i++) {
+            idx[a][i] = axis_index(&b->axes[a], values[a][i]);
+            if (idx[a][i] == (size_t)-1)
+                return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            b->axes[a].totals[idx[a][i]]++;
+        }
+    }
+    for (size_t i = 0; i < n[0]; i++)
+        for (size_t j = 0; j < n[1]; j++)
+            if (count_cell(b, idx[0][i], idx[1][j]) != KT_OK)
+                return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    return KT_OK;
+}
+
+/* Orders an axis: years in time, other values by how many agreements they have, then by value. */
+typedef struct ranked {
+    size_t index;
+    const char *value;
+    uint32_t total;
+} ranked;
+
+static int by_total_then_value(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
+    return strcmp(a->value, b->value);
+}
+
+static int by_value(const void *x, const void *y)
+{
+    return strcmp(((const ranked *)x)->value, ((const ranked *)y)->value);
+}
+
+static size_t *order_axis(const axis *a, bool in_value_order)
+{
+    ranked *r = malloc((a->count ? a->count : 1) * sizeof *r);
+    size_t *order = malloc((a->count ? a->count : 1) * sizeof *order);
+    if (!r || !order) {
+        free(r);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < a->count; i++)
+        r[i] = (ranked){i, a->values[i], a->totals[i]};
+    qsort(r, a->count, sizeof *r, in_value_order ? by_value : by_total_then_value);
+    for (size_t i = 0; i < a->count; i++)
+        order[i] = r[i].index;
+    free(r);
+    return order;
+}
+
+static void axis_free(axis *a)
+{
+    for (size_t i = 0; i < a->count; i++)
+        free(a->values[i]);
+    free(a->values);
+    free(a->totals);
+}
+
+kt_status kt_pivot_build(kt_searcher *s, const kt_search_request *req, kt_dimension rows, kt_dimension cols,
+                         kt_pivot **out, kt_error *err)
+{
+    *out = NULL;
+    builder b = {.dims = {rows, cols}};
+    kt_status st = kt_search_each(s, req, count_hit, &b, err);
+    kt_pivot *p = st == KT_OK ? calloc(1, sizeof *p) : NULL;
+    if (st == KT_OK && !p)
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    size_t *order[2] = {NULL, NULL};
+    for (int a = 0; a < 2 && st == KT_OK; a++)
+        if (!(order[a] = order_axis(&b.axes[a], b.dims[a] == KT_DIM_YEAR)))
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    if (st == KT_OK) {
+        p->rows_dim = rows;
+        p->cols_dim = cols;
+        p->total = b.total;
+        p->n_rows = b.axes[0].count;
+        p->n_cols = b.axes[1].count;
+        p->rows = calloc(p->n_rows + 1, sizeof *p->rows);
+        p->cols = calloc(p->n_cols + 1, sizeof *p->cols);
+        p->counts = calloc(p->n_rows * p->n_cols + 1, sizeof *p->counts);
+        if (!p->rows || !p->cols || !p->counts)
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    if (st == KT_OK) {
+        /* position of each axis index in the sorted order */
+        size_t *pos[2] = {calloc(p->n_rows + 1, sizeof(size_t)), calloc(p->n_cols + 1, sizeof(size_t))};
+        if (!pos[0] || !pos[1]) {
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        } else {
+            for (size_t i = 0; i < p->n_rows; i++) {
+                pos[0][order[0][i]] = i;
+                p->rows[i] = b.axes[0].values[order[0][i]];
+                b.axes[0].values[order[0][i]] = NULL;
+            }
+            for (size_t j = 0; j < p->n_cols; j++) {
+                pos[1][order[1][j]] = j;
+                p->cols[j] = b.axes[1].values[order[1][j]];
+                b.axes[1].values[order[1][j]] = NULL;
+            }
+            for (size_t i = 0; i < p->n_rows && i < b.cap_rows; i++)
+                for (size_t j = 0; j < b.rows[i].cap && j < p->n_cols; j++)
+                    p->counts[pos[0][i] * p->n_cols + pos[1][j]] = b.rows[i].counts[j];
+        }
+        free(pos[0]);
+        free(pos[1]);
+    }
+    free(order[0]);
+    free(order[1]);
+    axis_free(&b.axes[0]);
+    axis_free(&b.axes[1]);
+    for (size_t i = 0; i < b.cap_rows; i++)
+        free(b.rows[i].counts);
+    free(b.rows);
+    if (st != KT_OK) {
+        kt_pivot_free(p);
+        return st;
+    }
+    *out = p;
+    return KT_OK;
+}
+
+void kt_pivot_free(kt_pivot *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; p->rows && i < p->n_rows; i++)
+        free(p->rows[i]);
+    for (size_t j = 0; p->cols && j < p->n_cols; j++)
+        free(p->cols[j]);
+    free(p->rows);
+    free(p->cols);
+    free(p->counts);
+    free(p);
+}
