@@ -18,6 +18,7 @@ packages=(
   libutf8proc-dev                    # Unicode NFKC normalisation
   libcsv-dev                         # RFC 4180 CSV reading
   libjansson-dev                     # JSON
+  liburiparser-dev                   # query strings of the CGI front and its links
 )
 test_packages=(
   libcmocka-dev                      # unit tests
