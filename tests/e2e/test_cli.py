@@ -529,6 +529,36 @@ class Indexing(TempDirTest):
         self.assertEqual(ids_for("良い行", "--db", db)[0], ["b-1"])
         self.assertEqual(run("kyotei-index", "--check", CORPUS).returncode, 0)
 
+    def test_progress_line_on_a_terminal_only(self):
+        import pty
+        db = os.path.join(self.dir, "idx")
+        big = self.write("big.csv", HEADER + "".join(
+            f"p-{i},札幌市,北海道,協定{i},中国/大連市,中国,観光,観光交流{i},2008,\n" for i in range(3000)))
+        env = dict(os.environ)
+        env.pop("KYOTEI_DB", None)
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: kyotei-index with a terminal on stderr
+            os.execve(os.path.join(BIN, "kyotei-index"), ["kyotei-index", "--db", db, big], env)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        text = out.decode()
+        self.assertRegex(text, r"\d+ rows, \d+ rows/s, \d+ s")
+        self.assertIn("3000 rows read, 3000 added", text)
+        p = run("kyotei-index", "--db", db, big)  # not a terminal: no progress line
+        self.assertNotIn("rows/s", p.stderr)
+        self.assertIn("3000 rows read", p.stderr)
+        p = run("kyotei-index", "--quiet", "--db", db, big)
+        self.assertEqual(p.stderr, "")
+
     def test_input_formats_and_encodings(self):
         db = os.path.join(self.dir, "idx")
         rows = [("f-1", "観光の協定", "観光交流", "中国/大連市"), ("f-2", "医療の協定", "医療交流", "韓国/釜山")]
