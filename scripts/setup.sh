@@ -24,6 +24,10 @@ test_packages=(
   libcmocka-dev                      # unit tests
   python3                            # end-to-end tests, corpus checker
   xapian-tools                       # xapian-tcpsrv, for the remote-shard tests
+  lighttpd curl                      # the CGI tests: a real web server (scripts/cgi-server.sh) and requests
+  chromium chromium-driver           # the CGI browser test, headless
+  fonts-noto-cjk                     # Japanese glyphs in the browser test's screenshots
+  xapian-omega hyperfine             # bench/cgi: Omega's CGI to compare with, and the timer
 )
 
 want=("${packages[@]}")
