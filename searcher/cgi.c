@@ -11,6 +11,7 @@
 #include "searcher/write.h"
 
 #define TEMPLATE_MAX_BYTES (1u << 20)
+#define DRAIN_MAX_BYTES (1ul << 20)
 
 /* Response headers every answer carries. The page needs nothing but its own inline style: no
  * script, no image, no font, no frame from anywhere; 'self' lets a site's own template link its
@@ -402,10 +403,33 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
     return status;
 }
 
+/* Reads and drops a refused request's body: a server still writing it (Apache's mod_cgid) cuts
+ * the 405 short when the program exits without reading. A larger body is left unread. */
+static void drain_body(const char *method)
+{
+    bool head;
+    const char *length = getenv("CONTENT_LENGTH");
+    if (kt_cgi_method_allowed(method, &head) || !length)
+        return;
+    char *end;
+    errno = 0;
+    unsigned long left = strtoul(length, &end, 10);
+    if (errno || *end || left > DRAIN_MAX_BYTES)
+        return;
+    char chunk[8192];
+    while (left > 0) {
+        size_t n = fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, stdin);
+        if (n == 0)
+            break;
+        left -= n;
+    }
+}
+
 int kt_cgi_main(void)
 {
     /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
     alarm(KT_CGI_TIME_LIMIT);
+    drain_body(getenv("REQUEST_METHOD"));
     kt_cgi_env env = {
         .method = getenv("REQUEST_METHOD"),
         .query_string = getenv("QUERY_STRING"),
