@@ -54,6 +54,14 @@ static void esc(html *h, const char *s)
     escn(h, s, strlen(s));
 }
 
+/* open, the escaped text, close. */
+static void wrap(html *h, const char *open, const char *text, const char *close)
+{
+    raw(h, open);
+    esc(h, text);
+    raw(h, close);
+}
+
 kt_status kt_html_escape(kt_buf *b, const char *text, size_t len)
 {
     size_t run = 0;
@@ -234,14 +242,11 @@ static void signed_date(html *h, const char *s)
     if (ok)
         ok = sscanf(s, "%4d%n-%2d%n-%2d%n", &y, &used, &m, &used, &d, &used) >= 1 && (size_t)used == len;
     if (!ok) {
-        raw(h, "<span class=\"kt-signed\">");
-        esc(h, s);
-        raw(h, "</span>");
+        wrap(h, "<span class=\"kt-signed\">", s, "</span>");
         return;
     }
-    raw(h, "<time class=\"kt-signed\" datetime=\"");
-    esc(h, s);
-    rawf(h, "\">%d年", y);
+    wrap(h, "<time class=\"kt-signed\" datetime=\"", s, "\">");
+    rawf(h, "%d年", y);
     if (m)
         rawf(h, "%d月", m);
     if (d)
@@ -251,22 +256,14 @@ static void signed_date(html *h, const char *s)
 
 static void hit(html *h, const kt_hit *x)
 {
-    raw(h, "<li class=\"kt-hit\" data-id=\"");
-    esc(h, x->col[KT_COL_ID]);
-    raw(h, "\" data-country=\"");
-    esc(h, x->country ? x->country : "");
-    raw(h, "\">\n<h2 class=\"kt-title\">");
+    wrap(h, "<li class=\"kt-hit\" data-id=\"", x->col[KT_COL_ID], "\" data-country=\"");
+    wrap(h, "", x->country ? x->country : "", "\">\n<h2 class=\"kt-title\">");
     marked(h, x->col[KT_COL_TITLE], x->title_marks, x->n_title_marks);
-    raw(h, "</h2>\n<p class=\"kt-parties\"><span class=\"kt-municipality\">");
-    esc(h, x->col[KT_COL_MUNICIPALITY]);
-    raw(h, "</span> → <span class=\"kt-partner\">");
-    esc(h, x->col[KT_COL_PARTNER]);
-    raw(h, "</span></p>\n<p class=\"kt-meta\">");
-    for (size_t k = 0; k < x->n_fields; k++) {
-        raw(h, "<span class=\"kt-field\">");
-        esc(h, x->fields[k]);
-        raw(h, "</span>");
-    }
+    wrap(h, "</h2>\n<p class=\"kt-parties\"><span class=\"kt-municipality\">", x->col[KT_COL_MUNICIPALITY],
+         "</span> → ");
+    wrap(h, "<span class=\"kt-partner\">", x->col[KT_COL_PARTNER], "</span></p>\n<p class=\"kt-meta\">");
+    for (size_t k = 0; k < x->n_fields; k++)
+        wrap(h, "<span class=\"kt-field\">", x->fields[k], "</span>");
     if (*x->col[KT_COL_SIGNED])
         signed_date(h, x->col[KT_COL_SIGNED]);
     raw(h, "</p>\n<p class=\"kt-snippet\">");
@@ -275,9 +272,7 @@ static void hit(html *h, const kt_hit *x)
     const char *url = x->col[KT_COL_URL];
     size_t host, host_len;
     if (*url && web_url(url, &host, &host_len)) {
-        raw(h, "<p class=\"kt-source\"><a href=\"");
-        esc(h, url);
-        raw(h, "\" rel=\"nofollow noopener noreferrer\">出典: ");
+        wrap(h, "<p class=\"kt-source\"><a href=\"", url, "\" rel=\"nofollow noopener noreferrer\">出典: ");
         escn(h, url + host, host_len);
         raw(h, "</a></p>\n");
     }
@@ -357,9 +352,7 @@ static void summary(html *h, const kt_search_request *req, const kt_result *r)
 {
     raw(h, "<div class=\"kt-bar\">\n<p class=\"kt-summary\">");
     if (req->query && *req->query) {
-        raw(h, "「<span class=\"kt-q\">");
-        esc(h, req->query);
-        raw(h, "</span>」の検索結果 ");
+        wrap(h, "「<span class=\"kt-q\">", req->query, "</span>」の検索結果 ");
     } else {
         raw(h, "協定 ");
     }
@@ -472,16 +465,10 @@ static void form(html *h, const kt_search_request *req)
          QUERY_INPUT_MAXLENGTH);
     raw(h, "<button type=\"submit\">検索</button>\n");
     /* the filters stay when a new query is typed; they are removed from the list of active ones */
-    for (size_t i = 0; i < req->n_countries; i++) {
-        raw(h, "<input type=\"hidden\" name=\"country\" value=\"");
-        esc(h, req->countries[i]);
-        raw(h, "\">\n");
-    }
-    for (size_t i = 0; i < req->n_fields; i++) {
-        raw(h, "<input type=\"hidden\" name=\"field\" value=\"");
-        esc(h, req->fields[i]);
-        raw(h, "\">\n");
-    }
+    for (size_t i = 0; i < req->n_countries; i++)
+        wrap(h, "<input type=\"hidden\" name=\"country\" value=\"", req->countries[i], "\">\n");
+    for (size_t i = 0; i < req->n_fields; i++)
+        wrap(h, "<input type=\"hidden\" name=\"field\" value=\"", req->fields[i], "\">\n");
     if (req->sort == KT_SORT_DATE_DESC)
         raw(h, "<input type=\"hidden\" name=\"sort\" value=\"date\">\n");
     raw(h, req->since || req->until ? "<details class=\"kt-more\" open>" : "<details class=\"kt-more\">");
@@ -498,11 +485,8 @@ static void form(html *h, const kt_search_request *req)
 
 static void title(html *h, const kt_search_request *req)
 {
-    if (req->query && *req->query) {
-        raw(h, "「");
-        esc(h, req->query);
-        raw(h, "」の検索結果 | ");
-    }
+    if (req->query && *req->query)
+        wrap(h, "「", req->query, "」の検索結果 | ");
     raw(h, "国際協定検索");
 }
 
