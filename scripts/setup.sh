@@ -32,9 +32,10 @@ test_packages=(
 
 want=("${packages[@]}")
 build_type=RelWithDebInfo
+tests=OFF  # the tests need cmocka, which only --test installs
 for arg in "$@"; do
   case "$arg" in
-    --test) want+=("${test_packages[@]}") ;;
+    --test) want+=("${test_packages[@]}"); tests=ON ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +55,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DKYOTEI_TESTS="$tests" >/dev/null
 cmake --build build -j"$(nproc)"
 echo "setup.sh: kyotei is built; the bundled corpus is indexed in build/share/kyotei/index"
