@@ -20,6 +20,10 @@
  *                        count combinations, which the searcher then splits and sums exactly
  *   KT_SLOT_PREFECTURE, KT_SLOT_MUNICIPALITY   for facet counts and pivots
  *   KT_SLOT_ID           the id, for stable ordering
+ *   KT_SLOT_OLDEST_FIRST the date as 8 digits YYYYMMDD (00000000 when unknown) then the id, and
+ *   KT_SLOT_NEWEST_FIRST the same with the date as 99999999 - YYYYMMDD: the date sorts as one plain
+ *                        value sort, equal dates in id order. Remote shards need that: Xapian 1.4
+ *                        cannot send a KeyMaker (date, then id) to xapian-tcpsrv.
  * Stored data
  *   a JSON object holding every column of the row as read ("id", "municipality", … "url"),
  *   "fields_canonical": [..] and "country_canonical", and "extra": {name: value} for unknown columns.
@@ -43,7 +47,9 @@ enum {
     KT_SLOT_FIELDS = 2,
     KT_SLOT_PREFECTURE = 3,
     KT_SLOT_MUNICIPALITY = 4,
-    KT_SLOT_ID = 5
+    KT_SLOT_ID = 5,
+    KT_SLOT_OLDEST_FIRST = 6,
+    KT_SLOT_NEWEST_FIRST = 7
 };
 
 #define KT_FACET_SEP '\x1f'
@@ -54,7 +60,7 @@ enum {
 
 /* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
 #define KT_META_SCHEMA_KEY "kyotei.schema"
-#define KT_META_SCHEMA_VERSION "2"
+#define KT_META_SCHEMA_VERSION "3"
 
 /* JSON keys of the stored record beyond the column names. */
 #define KT_DATA_FIELDS_CANONICAL "fields_canonical"

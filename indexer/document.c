@@ -196,6 +196,15 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         st = set_value(doc, KT_SLOT_MUNICIPALITY, muni, strlen(muni), err);
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_ID, id, strlen(id), err);
+    for (int newest = 0; newest < 2 && st == KT_OK; newest++) {
+        double date = kt_signed_sort_key(signed_date);
+        kt_buf key = KT_BUF_INIT;
+        if (kt_buf_printf(&key, "%08.0f%s", newest ? 99999999.0 - date : date, id) != KT_OK)
+            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        else
+            st = set_value(doc, newest ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST, key.data, key.len, err);
+        kt_buf_free(&key);
+    }
     kt_buf_free(&joined);
 
     if (st == KT_OK) {
