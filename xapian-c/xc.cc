@@ -24,6 +24,8 @@ struct xc_db {
     Xapian::Database db;
     // Xapian refuses to search a Database without shards; xc_search answers that itself.
     size_t shards = 0;
+    // How many of the shards are served by xapian-tcpsrv: xc_search counts facets apart for them.
+    size_t remotes = 0;
 };
 
 struct xc_wdb {
@@ -267,6 +269,19 @@ xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned 
 #endif
         db->db.add_database(remote);
         db->shards++;
+        db->remotes++;
+    });
+}
+
+xc_status xc_db_add_db(xc_db *db, const xc_db *other, xc_error *err) {
+    XC_REQUIRE(db != NULL, err);
+    XC_REQUIRE(other != NULL, err);
+    XC_REQUIRE(db != other, err);
+    return guard(err, [&] {
+        // Database handles are reference-counted: the shards are shared, not reopened.
+        db->db.add_database(other->db);
+        db->shards += other->shards;
+        db->remotes += other->remotes;
     });
 }
 
@@ -699,7 +714,8 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         enquire.set_docid_order(o.docid_tiebreak_ascending ? Xapian::Enquire::ASCENDING
                                                            : Xapian::Enquire::DESCENDING);
         if (o.sort_slot >= 0 && o.tiebreak_slot >= 0) {
-            // one key of two values; MultiValueKeyMaker also works on remote shards
+            // one key of two values. Xapian 1.4 cannot send a KeyMaker to a remote shard: the
+            // search then fails with UnimplementedError (XC_ERR_XAPIAN)
             auto *keys = new Xapian::MultiValueKeyMaker();
             keys->add_value(static_cast<Xapian::valueno>(o.sort_slot), o.sort_descending);
             keys->add_value(static_cast<Xapian::valueno>(o.tiebreak_slot), false);
@@ -709,9 +725,24 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         } else if (o.tiebreak_slot >= 0) {
             enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(o.tiebreak_slot), false);
         }
+        // Xapian 1.4 counts some documents of remote shards twice in its match spies when the
+        // order is not by relevance alone (they are counted by the server, and again here when
+        // they sort below the page). Then the facets are counted in a pass of their own, by
+        // relevance and without a page, and the page is found without spies.
+        bool count_apart = db->remotes > 0 && o.n_facet_slots > 0 && (o.sort_slot >= 0 || o.tiebreak_slot >= 0);
+        std::unique_ptr<Xapian::Enquire> counter;
+        if (count_apart) {
+            counter.reset(new Xapian::Enquire(db->db));
+            counter->set_query(q->q);
+            set_weighting(*counter, o);
+        }
         for (size_t k = 0; k < o.n_facet_slots; k++) {
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
-            enquire.add_matchspy(spies.back().get());
+            (counter ? *counter : enquire).add_matchspy(spies.back().get());
+        }
+        if (counter) {
+            counter->get_mset(0, 0, o.check_at_least);
+            counter->clear_matchspies();
         }
 
         m->mset = enquire.get_mset(o.offset, o.limit, o.check_at_least);

@@ -100,11 +100,19 @@ xc_status xc_db_open_empty(xc_db **out, xc_error *err);
 xc_status xc_db_add_shard(xc_db *db, const char *path, xc_error *err);
 
 /* Adds a shard served by xapian-tcpsrv at host:port. timeout_ms bounds each operation,
- * connect_timeout_ms the connection; 0 means no limit.
+ * connect_timeout_ms the connection; 0 means no limit. Add remote shards this way rather than
+ * through a stub file naming them (xc_db_open): xc_search knows of them only so (see there), and a
+ * stub's remote lines use Xapian's default timeouts.
  * @retval XC_ERR_NETWORK    connection refused or timed out, or the server misbehaved
  * otherwise as xc_db_open. On failure db is unchanged. */
 xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned timeout_ms,
                            unsigned connect_timeout_ms, xc_error *err);
+
+/* Adds every shard of other to db, so that a shard can be opened and checked on its own (its
+ * metadata read) before it joins the others. other stays open and usable: both handles share the
+ * shard (a remote shard keeps one connection), and either may be closed first.
+ * @retval XC_ERR_INVALID  db or other NULL, or db == other */
+xc_status xc_db_add_db(xc_db *db, const xc_db *other, xc_error *err);
 
 /* Moves db to the latest committed revision of every shard. *changed (changed may be NULL) is
  * set to whether anything may have changed. */
@@ -335,7 +343,13 @@ void xc_search_opts_init(xc_search_opts *o);
  * documents Xapian looked at (all matching documents when check_at_least >= the match count).
  * o NULL: the defaults of xc_search_opts_init. *out: owned by the caller, freed with
  * xc_mset_free; it stays valid after xc_db_close.
+ * Remote shards (xc_db_add_remote): Xapian 1.4 cannot sort them by sort_slot and tiebreak_slot
+ * together (that needs a KeyMaker, which it cannot send to xapian-tcpsrv: XC_ERR_XAPIAN); either
+ * alone works. With facets and any order other than relevance alone, the facets are counted in a
+ * pass of their own (Xapian 1.4's spies count some remote documents twice in such orders), which
+ * costs a second match.
  * @retval XC_ERR_MODIFIED  the revision db sees was overwritten: xc_db_reopen, then retry
+ * @retval XC_ERR_NETWORK   a remote shard failed or did not answer in time
  * @retval XC_ERR_INVALID   db/q/out NULL, sort_slot < -1, facet_slots NULL with n_facet_slots > 0,
  *                          or BM25 parameters out of range (negative, NaN, b > 1) */
 xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *o, xc_mset **out, xc_error *err);
