@@ -49,9 +49,15 @@ struct kt_reader {
     size_t n_extra;
 };
 
+/* Cells past KT_READER_MAX_COLUMNS are counted in n_cells but not kept. */
+static size_t cells_kept(const raw_row *row)
+{
+    return row->n_cells < KT_READER_MAX_COLUMNS ? row->n_cells : KT_READER_MAX_COLUMNS;
+}
+
 static void raw_row_free(raw_row *row)
 {
-    for (size_t i = 0; i < row->n_cells; i++)
+    for (size_t i = 0; i < cells_kept(row); i++)
         free(row->cells[i]);
     free(row->cells);
     memset(row, 0, sizeof *row);
@@ -70,6 +76,11 @@ static void on_cell(void *bytes, size_t len, void *ctx)
         row->nul_cell = row->n_cells + 1;
     if (row->bytes > KT_READER_MAX_ROW_BYTES)
         row->too_big = true;
+    if (row->n_cells >= KT_READER_MAX_COLUMNS) {
+        /* wider than any header may be: a bad row, whose width the message still gives */
+        row->n_cells++;
+        return;
+    }
     char **grown = realloc(row->cells, (row->n_cells + 1) * sizeof *grown);
     if (!grown) {
         r->cell_alloc_failed = true;
@@ -118,6 +129,9 @@ static void on_row_end(int terminator, void *ctx)
     r->done[r->n_done++] = r->current;
     memset(&r->current, 0, sizeof r->current);
 }
+
+/* libcsv's parser state while inside a cell (its csv.c names it FIELD_BEGUN). */
+#define LIBCSV_FIELD_BEGUN 2
 
 /* Unquoted cells keep their spaces: kyotei transcribes the source faithfully. */
 static int no_space(unsigned char c)
@@ -176,6 +190,16 @@ static kt_status fill(kt_reader *r, kt_error *err)
         size_t rows_before = r->n_done;
         size_t used = csv_parse(&r->parser, start, piece, on_cell, on_row_end, r);
         r->block_pos += piece;
+        /* libcsv holds a cell whole until it ends, so one endless cell (a 1 GB line, a quote never
+         * closed) would grow its buffer with the file. Past the limit the row is bad anyway: the
+         * bytes held so far are dropped and the row marked, keeping memory bounded. Only inside
+         * a cell with no closing quote or spaces pending, the one state where libcsv does not
+         * later step back over bytes it holds. */
+        if (r->parser.entry_pos > KT_READER_MAX_ROW_BYTES && r->parser.pstate == LIBCSV_FIELD_BEGUN &&
+            r->parser.spaces == 0) {
+            r->current.too_big = true;
+            r->parser.entry_pos = 0;
+        }
         if (r->cell_alloc_failed)
             return kt_error_set(err, KT_ERR_NOMEM, "%s:%zu: out of memory", r->path, r->line);
         if (used != piece) {
@@ -281,6 +305,14 @@ static kt_status read_header(kt_reader *r, kt_error *err)
     if (!take_row(r, &row))
         return kt_error_set(err, KT_ERR_INPUT, "%s:1: empty file: expected a header row (%s, …)", r->path,
                             kt_column_name(KT_COL_ID));
+    if (row.n_cells > KT_READER_MAX_COLUMNS || row.too_big) {
+        st = row.too_big ? kt_error_set(err, KT_ERR_LIMIT, "%s:1: header row larger than %u bytes", r->path,
+                                        KT_READER_MAX_ROW_BYTES)
+                         : kt_error_set(err, KT_ERR_LIMIT, "%s:1: the header has more than %d columns", r->path,
+                                        KT_READER_MAX_COLUMNS);
+        raw_row_free(&row);
+        return st;
+    }
     st = KT_OK;
     r->column_of = calloc(row.n_cells ? row.n_cells : 1, sizeof *r->column_of);
     r->extra_names = calloc(row.n_cells ? row.n_cells : 1, sizeof *r->extra_names);
@@ -540,6 +572,11 @@ static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_err
             free(a->col[c]);
             a->col[c] = text;
             continue;
+        }
+        if (a->n_extra + KT_COL_COUNT >= KT_READER_MAX_COLUMNS) {
+            free(text);
+            st = kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: more than %d keys", r->path, line, KT_READER_MAX_COLUMNS);
+            break;
         }
         kt_extra_column *grown = realloc(a->extra, (a->n_extra + 1) * sizeof *grown);
         char *name = strdup(key);

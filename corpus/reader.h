@@ -13,7 +13,8 @@
  * Checking that ids are unique is the caller's (ids may repeat across files).
  *
  * Errors: every message starts with "FILE:LINE: ", LINE being the line the row starts on.
- *   - kt_reader_open: KT_ERR_IO (cannot open), KT_ERR_INPUT (bad header), KT_ERR_ENCODING.
+ *   - kt_reader_open: KT_ERR_IO (cannot open), KT_ERR_INPUT (bad header), KT_ERR_ENCODING,
+ *     KT_ERR_LIMIT (a header wider than KT_READER_MAX_COLUMNS).
  *   - kt_reader_next: KT_ERR_INPUT / KT_ERR_ENCODING / KT_ERR_LIMIT for a bad row. The reader
  *     has then moved past that row, so the caller may go on to list every bad row — except after
  *     a broken quote, after which the rest of the file cannot be read reliably: the reader then
@@ -28,8 +29,14 @@
 #include "base/error.h"
 #include "corpus/agreement.h"
 
-/* No row may be larger than this (a guard against a runaway quote swallowing a whole file). */
+/* No row may be larger than this (a guard against a runaway quote swallowing a whole file). A
+ * larger row is a KT_ERR_LIMIT error and costs no more memory than this, however long it is. */
 #define KT_READER_MAX_ROW_BYTES (16u * 1024u * 1024u)
+
+/* No header may name more columns than this (KT_ERR_LIMIT from kt_reader_open); a row with more
+ * cells than its header is a bad row whatever its width, and its cells beyond the header's are
+ * counted, not kept. */
+#define KT_READER_MAX_COLUMNS 1000
 
 typedef struct kt_reader kt_reader;
 
