@@ -6,6 +6,7 @@
 
 #include "corpus/schema.h"
 #include "searcher/query.h"
+#include "searcher/shards.h"
 #include "searcher/snippet.h"
 #include "xapian-c/xc.h"
 
@@ -13,21 +14,28 @@
 #define SNIPPET_CHARS 80
 
 struct kt_searcher {
-    xc_db *db;
+    xc_db *db;          /* every shard that answered, searched as one */
     kt_lexicon *lex;
-    bool modified;  /* the last step failed because the index changed under it */
+    kt_shard_list shards;
+    kt_searcher_options opts;
+    const char **missing; /* names (in shards) of the shards left out */
+    size_t n_missing;
+    bool modified;      /* the last step failed because the index changed under it */
+    bool network;       /* the last step failed because a remote shard did not answer */
 };
 
 /* How many times a search starts again when the index changed under it (an update committed
  * twice while it ran): each time it reopens the index and sees the newest version. */
 #define MODIFIED_RETRIES 5
 
-/* A Xapian error as a kyotei one. DatabaseModifiedError is remembered in *modified, so the search
- * can reopen the index and start again. */
-static kt_status index_failed(const xc_error *xe, const char *what, bool *modified, kt_error *err)
+/* A Xapian error as a kyotei one. DatabaseModifiedError and network failures are remembered in s
+ * (s may be NULL), so the search can reopen the index, or its shards, and start again. */
+static kt_status index_failed(const xc_error *xe, const char *what, kt_searcher *s, kt_error *err)
 {
-    if (modified && xe->status == XC_ERR_MODIFIED)
-        *modified = true;
+    if (s && xe->status == XC_ERR_MODIFIED)
+        s->modified = true;
+    if (s && xe->status == XC_ERR_NETWORK)
+        s->network = true;
     return kt_error_set(err, xe->status == XC_ERR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INDEX, "%s: %s", what, xe->message);
 }
 
@@ -36,40 +44,115 @@ static kt_status index_error(const xc_error *xe, const char *what, kt_error *err
     return index_failed(xe, what, NULL, err);
 }
 
-kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
-                           kt_error *err)
+void kt_searcher_options_init(kt_searcher_options *o)
+{
+    *o = (kt_searcher_options){KT_CONNECT_TIMEOUT_MS, KT_REMOTE_TIMEOUT_MS, false};
+}
+
+/* Opens one shard on its own and checks that kyotei wrote it, with this schema. *down tells a
+ * shard that could not be opened or did not answer from one that answered wrongly. */
+static kt_status open_shard(const kt_searcher *s, const kt_shard *sh, xc_db **out, bool *down, kt_error *err)
+{
+    xc_error xe;
+    xc_db *one = NULL;
+    *down = true;
+    xc_status xs;
+    if (sh->kind == KT_SHARD_LOCAL) {
+        xs = xc_db_open(sh->path, &one, &xe);
+    } else {
+        xs = xc_db_open_empty(&one, &xe);
+        if (xs == XC_OK)
+            xs = xc_db_add_remote(one, sh->host, sh->port, s->opts.timeout_ms, s->opts.connect_timeout_ms, &xe);
+    }
+    char *version = NULL;
+    size_t vlen;
+    if (xs == XC_OK)
+        xs = xc_db_get_metadata(one, KT_META_SCHEMA_KEY, &version, &vlen, &xe);
+    kt_status st = KT_OK;
+    if (xs != XC_OK) {
+        *down = xs != XC_ERR_NOMEM;
+        st = index_error(&xe, sh->name, err);
+    } else if (strcmp(version, KT_META_SCHEMA_VERSION) != 0) {
+        *down = false;
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: not a kyotei index (schema '%s', expected '%s'); rebuild it "
+                          "with kyotei-index", sh->name, version, KT_META_SCHEMA_VERSION);
+    }
+    free(version);
+    if (st != KT_OK) {
+        xc_db_close(one);
+        return st;
+    }
+    *out = one;
+    return KT_OK;
+}
+
+/* (Re)opens every shard into a new s->db. With allow_partial, shards that are down are left out
+ * and listed in s->missing; otherwise the first one that is down fails the whole. */
+static kt_status open_shards(kt_searcher *s, kt_error *err)
+{
+    xc_error xe;
+    xc_db *all = NULL;
+    if (xc_db_open_empty(&all, &xe) != XC_OK)
+        return index_error(&xe, "index", err);
+    s->n_missing = 0;
+    kt_error first_down = {0};
+    kt_status st = KT_OK;
+    for (size_t i = 0; i < s->shards.count && st == KT_OK; i++) {
+        const kt_shard *sh = &s->shards.items[i];
+        xc_db *one = NULL;
+        bool down;
+        kt_error shard_err;
+        st = open_shard(s, sh, &one, &down, &shard_err);
+        if (st != KT_OK && down && s->opts.allow_partial) {
+            if (s->n_missing == 0)
+                first_down = shard_err;
+            s->missing[s->n_missing++] = sh->name;
+            st = KT_OK;
+            continue;
+        }
+        if (st != KT_OK) {
+            if (err)
+                *err = shard_err;
+            break;
+        }
+        if (xc_db_add_db(all, one, &xe) != XC_OK)
+            st = index_error(&xe, sh->name, err);
+        xc_db_close(one);
+    }
+    if (st == KT_OK && s->n_missing == s->shards.count)
+        st = kt_error_set(err, KT_ERR_INDEX, "none of the %zu shard%s answered (%s)", s->shards.count,
+                          s->shards.count == 1 ? "" : "s", first_down.message);
+    if (st != KT_OK) {
+        xc_db_close(all);
+        return st;
+    }
+    xc_db_close(s->db);
+    s->db = all;
+    return KT_OK;
+}
+
+kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, const char *data_dir,
+                                const kt_searcher_options *opts, kt_searcher **out, kt_error *err)
 {
     *out = NULL;
-    if (n_paths == 0)
+    if (n_specs == 0)
         return kt_error_set(err, KT_ERR_INDEX, "no index given");
     kt_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    xc_error xe;
+    if (opts)
+        s->opts = *opts;
+    else
+        kt_searcher_options_init(&s->opts);
     kt_status st = KT_OK;
-    if (xc_db_open_empty(&s->db, &xe) != XC_OK)
-        st = index_error(&xe, "index", err);
-    for (size_t i = 0; i < n_paths && st == KT_OK; i++) {
-        if (xc_db_add_shard(s->db, db_paths[i], &xe) != XC_OK) {
-            st = index_error(&xe, db_paths[i], err);
-            break;
-        }
-        /* a shard must have been written by kyotei, with this schema */
-        xc_db *one;
-        char *version = NULL;
-        size_t vlen;
-        if (xc_db_open(db_paths[i], &one, &xe) != XC_OK) {
-            st = index_error(&xe, db_paths[i], err);
-            break;
-        }
-        if (xc_db_get_metadata(one, KT_META_SCHEMA_KEY, &version, &vlen, &xe) != XC_OK)
-            st = index_error(&xe, db_paths[i], err);
-        else if (strcmp(version, KT_META_SCHEMA_VERSION) != 0)
-            st = kt_error_set(err, KT_ERR_INDEX, "%s: not a kyotei index (schema '%s', expected '%s'); rebuild it "
-                              "with kyotei-index", db_paths[i], version, KT_META_SCHEMA_VERSION);
-        free(version);
-        xc_db_close(one);
-    }
+    for (size_t i = 0; i < n_specs && st == KT_OK; i++)
+        st = kt_shards_add(&s->shards, db_specs[i], err);
+    if (st == KT_OK && s->shards.count == 0)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: the shard list names no shard", db_specs[0]);
+    if (st == KT_OK && !(s->missing = calloc(s->shards.count, sizeof *s->missing)))
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    if (st == KT_OK)
+        st = open_shards(s, err);
     if (st == KT_OK)
         st = kt_lexicon_open(data_dir, &s->lex, err);
     if (st != KT_OK) {
@@ -80,12 +163,27 @@ kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const ch
     return KT_OK;
 }
 
+kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
+                           kt_error *err)
+{
+    return kt_searcher_open_with(db_paths, n_paths, data_dir, NULL, out, err);
+}
+
+size_t kt_searcher_missing(const kt_searcher *s, const char *const **names)
+{
+    if (names)
+        *names = (const char *const *)s->missing;
+    return s->n_missing;
+}
+
 void kt_searcher_close(kt_searcher *s)
 {
     if (!s)
         return;
     xc_db_close(s->db);
     kt_lexicon_close(s->lex);
+    kt_shards_free(&s->shards);
+    free(s->missing);
     free(s);
 }
 
@@ -120,6 +218,9 @@ void kt_result_free(kt_result *r)
     free(r->hits);
     facet_free(&r->countries);
     facet_free(&r->fields);
+    for (size_t i = 0; i < r->n_shards_missing; i++)
+        free(r->shards_missing[i]);
+    free(r->shards_missing);
     free(r);
 }
 
@@ -226,11 +327,11 @@ static kt_status read_hit(kt_searcher *s, const xc_mset *m, uint32_t i, const kt
     char *data;
     size_t len;
     if (xc_mset_weight(m, i, &h->score, &xe) != XC_OK || xc_mset_document(m, i, &doc, &xe) != XC_OK)
-        return index_failed(&xe, "result", &s->modified, err);
+        return index_failed(&xe, "result", s, err);
     xc_status xs = xc_doc_get_data(doc, &data, &len, &xe);
     xc_doc_free(doc);
     if (xs != XC_OK)
-        return index_failed(&xe, "result", &s->modified, err);
+        return index_failed(&xe, "result", s, err);
     kt_status st = read_record(data, len, h, err);
     free(data);
     if (st != KT_OK || !hl)
@@ -272,7 +373,7 @@ static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_re
     uint32_t doc_count = 0;
     xc_error xe;
     if (xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
-        return index_failed(&xe, "index", &s->modified, err);
+        return index_failed(&xe, "index", s, err);
     static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
     xc_search_opts o;
     xc_search_opts_init(&o);
@@ -281,13 +382,15 @@ static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_re
     o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
     o.facet_slots = every ? NULL : facet_slots;
     o.n_facet_slots = every ? 0 : 2;
-    o.tiebreak_slot = KT_SLOT_ID; /* equal scores (or dates) in id order: stable output */
-    if (req->sort != KT_SORT_RELEVANCE) {
-        o.sort_slot = KT_SLOT_SIGNED;
-        o.sort_descending = req->sort == KT_SORT_DATE_DESC;
+    if (req->sort == KT_SORT_RELEVANCE) {
+        o.tiebreak_slot = KT_SLOT_ID; /* equal scores in id order: stable output */
+    } else {
+        /* one value holding the date and then the id: equal dates in id order, and a plain value
+         * sort, which remote shards can do (corpus/schema.h) */
+        o.sort_slot = req->sort == KT_SORT_DATE_DESC ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST;
     }
     if (xc_search(s->db, q, &o, m, &xe) != XC_OK)
-        return index_failed(&xe, "search", &s->modified, err);
+        return index_failed(&xe, "search", s, err);
     return KT_OK;
 }
 
@@ -322,32 +425,87 @@ static kt_status search_once(kt_searcher *s, const kt_search_request *req, const
     return st;
 }
 
+/* After a step failed: opens the shards again when a remote one stopped answering (once a call: a
+ * server that closed an idle connection, or restarted), or reopens the index when it changed
+ * under the step (a few times). Returns whether to start again; when not, *st and err hold the
+ * failure, the step's or the reopening's. *replan tells that the query must be built again, on
+ * the newly opened shards. */
+static bool start_again(kt_searcher *s, int *reopens, bool *reconnected, bool *replan, kt_status *st, kt_error *err)
+{
+    *replan = false;
+    if (s->network && !*reconnected) {
+        *reconnected = *replan = true;
+        *st = open_shards(s, err);
+        return *st == KT_OK;
+    }
+    if (s->modified && *reopens < MODIFIED_RETRIES) {
+        ++*reopens;
+        xc_error xe;
+        if (xc_db_reopen(s->db, NULL, &xe) != XC_OK) {
+            *st = index_failed(&xe, "index", s, err);
+            return false;
+        }
+        *st = KT_OK;
+        return true;
+    }
+    return false;
+}
+
+static kt_status check_request(const kt_search_request *req, bool paged, kt_error *err)
+{
+    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
+        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
+    if (paged && !req->all && req->limit > KT_SEARCH_MAX_LIMIT)
+        return kt_error_set(err, KT_ERR_INPUT, "limit larger than %u", KT_SEARCH_MAX_LIMIT);
+    return KT_OK;
+}
+
+/* The names of the shards left out, copied into r. */
+static kt_status note_missing(const kt_searcher *s, kt_result *r, kt_error *err)
+{
+    if (!s->n_missing)
+        return KT_OK;
+    if (!(r->shards_missing = calloc(s->n_missing, sizeof *r->shards_missing)))
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < s->n_missing; i++)
+        if (!(r->shards_missing[r->n_shards_missing++] = strdup(s->missing[i])))
+            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    return KT_OK;
+}
+
 kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
 {
     *out = NULL;
-    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
-        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
-    if (!req->all && req->limit > KT_SEARCH_MAX_LIMIT)
-        return kt_error_set(err, KT_ERR_INPUT, "limit larger than %u", KT_SEARCH_MAX_LIMIT);
+    kt_status st = check_request(req, true, err);
+    if (st != KT_OK)
+        return st;
     kt_query_plan plan;
-    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
+    st = kt_query_build(s->lex, s->db, req, &plan, err);
+    if (st != KT_OK)
+        return st;
     kt_result *r = NULL;
-    for (int attempt = 0; st == KT_OK; attempt++) {
-        r = calloc(1, sizeof *r);
-        if (!r) {
+    int reopens = 0;
+    bool reconnected = false, replan = false;
+    for (;;) {
+        if (!(r = calloc(1, sizeof *r))) {
             st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
             break;
         }
-        s->modified = false;
+        s->modified = s->network = false;
         st = search_once(s, req, &plan, r, err);
-        if (st == KT_OK || !s->modified || attempt == MODIFIED_RETRIES)
+        if (st == KT_OK)
+            st = note_missing(s, r, err);
+        if (st == KT_OK)
             break;
-        /* the index changed under the search (an update committed while it ran): start again on
-         * the newest version */
         kt_result_free(r);
         r = NULL;
-        xc_error xe;
-        st = xc_db_reopen(s->db, NULL, &xe) == XC_OK ? KT_OK : index_error(&xe, "index", err);
+        if (!start_again(s, &reopens, &reconnected, &replan, &st, err))
+            break;
+        if (replan) {
+            kt_query_plan_free(&plan);
+            if ((st = kt_query_build(s->lex, s->db, req, &plan, err)) != KT_OK)
+                return st;
+        }
     }
     kt_query_plan_free(&plan);
     if (st != KT_OK) {
@@ -360,15 +518,29 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
 
 kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err)
 {
-    if (req->query && strlen(req->query) > KT_SEARCH_MAX_QUERY_BYTES)
-        return kt_error_set(err, KT_ERR_INPUT, "query longer than %d bytes", KT_SEARCH_MAX_QUERY_BYTES);
+    kt_status st = check_request(req, false, err);
+    if (st != KT_OK)
+        return st;
     kt_query_plan plan;
-    kt_status st = kt_query_build(s->lex, s->db, req, &plan, err);
+    if ((st = kt_query_build(s->lex, s->db, req, &plan, err)) != KT_OK)
+        return st;
     xc_mset *m = NULL;
-    if (st == KT_OK)
+    int reopens = 0;
+    bool reconnected = false, replan = false;
+    /* the match set may be asked for again; once hits have gone to fn, a failure is final */
+    for (;;) {
+        s->modified = s->network = false;
         st = run_query(s, plan.strict, req, true, &m, err);
+        if (st == KT_OK || !start_again(s, &reopens, &reconnected, &replan, &st, err))
+            break;
+        if (replan) {
+            kt_query_plan_free(&plan);
+            if ((st = kt_query_build(s->lex, s->db, req, &plan, err)) != KT_OK)
+                return st;
+        }
+    }
     /* one agreement at a time: the match set's ids and scores are all that stays in memory */
-    uint32_t n = m ? xc_mset_size(m) : 0;
+    uint32_t n = st == KT_OK ? xc_mset_size(m) : 0;
     for (uint32_t i = 0; i < n && st == KT_OK; i++) {
         kt_hit h = {.rank = i + 1};
         st = read_hit(s, m, i, NULL, &h, err);

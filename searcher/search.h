@@ -6,10 +6,20 @@
  * back a kt_result: the page of hits, the total for the whole match set and the facet counts over
  * the whole match set. kt_search never prints: writers (searcher/write.h) turn results into text.
  *
+ * The index may be split into shards, local or served by xapian-tcpsrv (searcher/shards.h names
+ * them): ranks, scores and facet counts are those of one index holding every shard's agreements.
+ * Each shard is opened on its own and must carry kyotei's schema, remote ones too. A remote shard
+ * that does not answer within the timeouts fails the search with KT_ERR_INDEX, or, when the
+ * searcher allows partial results, is left out and named in kt_result.shards_missing. When a
+ * remote shard fails during a search (its server restarted, or closed an idle connection), every
+ * shard is opened again once and the search retried, so a searcher that lives long (--batch, an
+ * embedding program) survives servers coming and going.
+ *
  * Ownership: the caller owns the searcher (kt_searcher_close) and each result (kt_result_free);
  * everything reachable from a result belongs to it.
- * Errors: KT_ERR_INDEX (missing, damaged or foreign index, with the path), KT_ERR_DICT, KT_ERR_INPUT
- * (a request outside the limits below), KT_ERR_NOMEM.
+ * Errors: KT_ERR_INDEX (missing, damaged, foreign or unreachable index, with the path or
+ * tcp://HOST:PORT), KT_ERR_DICT, KT_ERR_INPUT (a request outside the limits below, or a malformed
+ * db spec), KT_ERR_LIMIT and KT_ERR_IO (a shard list, see searcher/shards.h), KT_ERR_NOMEM.
  */
 #ifndef KT_SEARCHER_SEARCH_H
 #define KT_SEARCHER_SEARCH_H
@@ -84,11 +94,38 @@ typedef struct kt_result {
     size_t n_hits;
     kt_facet countries;
     kt_facet fields;
+    char **shards_missing;             /* the shards left out because they did not answer (only when the
+                                          searcher allows partial results): the results, totals and facets
+                                          are those of the other shards */
+    size_t n_shards_missing;
 } kt_result;
 
-/* Opens the index at each of db_paths as one, and the lexicon in data_dir. */
+typedef struct kt_searcher_options {
+    unsigned connect_timeout_ms;       /* remote shards: how long connecting may take (0: no limit) */
+    unsigned timeout_ms;               /* remote shards: how long any one exchange may take (0: no limit) */
+    bool allow_partial;                /* leave out shards that cannot be opened or do not answer, and say
+                                          so in each result, instead of failing; a shard of another schema
+                                          still fails, and so does losing every shard */
+} kt_searcher_options;
+
+#define KT_CONNECT_TIMEOUT_MS 3000u
+#define KT_REMOTE_TIMEOUT_MS 10000u
+
+/* connect_timeout_ms KT_CONNECT_TIMEOUT_MS, timeout_ms KT_REMOTE_TIMEOUT_MS, no partial results. */
+void kt_searcher_options_init(kt_searcher_options *o);
+
+/* Opens the shards the db specs name (searcher/shards.h: directories, shard lists, tcp://HOST:PORT)
+ * as one index, and the lexicon in data_dir. opts NULL: kt_searcher_options_init's. */
+kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, const char *data_dir,
+                                const kt_searcher_options *opts, kt_searcher **out, kt_error *err);
+
+/* kt_searcher_open_with the default options. */
 kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
                            kt_error *err);
+
+/* The shards the searcher has left out (see allow_partial) since it last opened them: *names (names
+ * may be NULL) points at the searcher's own strings, valid until the next call on it. */
+size_t kt_searcher_missing(const kt_searcher *s, const char *const **names);
 kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err);
 void kt_result_free(kt_result *r);      /* NULL allowed */
 
