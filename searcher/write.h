@@ -23,8 +23,12 @@ typedef struct kt_text_style {
 
 kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *style, kt_error *err);
 
-/* query: the query as typed (echoed back, escaped). */
+/* query: the query as typed (echoed back, escaped). When shards were left out (kt_result
+ * shards_missing) the object also has "shards_missing": [names], here and in the facets object. */
 kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err);
+
+/* The same object on one line, for one result a line (kyotei-search --batch). */
+kt_status kt_write_json_line(FILE *out, const kt_result *r, const char *query, kt_error *err);
 
 /* Only the counts by country and field (and the total): text lines "country: 中国 5, 韓国 2" or
  * the JSON object {"total", "partial", "facets": {"country": […], "field": […]}}. */

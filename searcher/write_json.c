@@ -51,19 +51,41 @@ static json_t *hit_json(const kt_hit *h)
                      "snippet", h->snippet, "highlights", highlights);
 }
 
-/* Writes doc (NULL: it could not be built) indented, one object a document, and frees it. */
-static kt_status dump(FILE *out, json_t *doc, kt_error *err)
+/* Adds "shards_missing" to doc when shards were left out (only then: an index that answers whole
+ * gives the object as it always was). Leaves doc NULL when it cannot. */
+static json_t *note_missing(json_t *doc, const kt_result *r)
+{
+    if (!doc || !r->n_shards_missing)
+        return doc;
+    json_t *names = json_array();
+    for (size_t i = 0; i < r->n_shards_missing; i++)
+        json_array_append_new(names, json_string(r->shards_missing[i]));
+    if (json_array_size(names) != r->n_shards_missing || json_object_set_new(doc, "shards_missing", names) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Writes doc (NULL: it could not be built) indented, or on one line with `compact`, one object a
+ * document, and frees it. */
+static kt_status dump_as(FILE *out, json_t *doc, bool compact, kt_error *err)
 {
     if (!doc)
         return kt_error_set(err, KT_ERR_NOMEM, "cannot build the JSON result");
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = json_dumpf(doc, out, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
         return kt_error_set(err, KT_ERR_IO, "cannot write the results");
     return KT_OK;
 }
 
-kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err)
+static kt_status dump(FILE *out, json_t *doc, kt_error *err)
+{
+    return dump_as(out, doc, false, err);
+}
+
+static kt_status write_result(FILE *out, const kt_result *r, const char *query, bool compact, kt_error *err)
 {
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
@@ -76,12 +98,22 @@ kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_err
         json_decref(doc);
         doc = NULL;
     }
-    return dump(out, doc, err);
+    return dump_as(out, note_missing(doc, r), compact, err);
+}
+
+kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err)
+{
+    return write_result(out, r, query, false, err);
+}
+
+kt_status kt_write_json_line(FILE *out, const kt_result *r, const char *query, kt_error *err)
+{
+    return write_result(out, r, query, true, err);
 }
 
 kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err)
 {
     json_t *doc = json_pack("{s:i, s:b, s:{s:o, s:o}}", "total", (json_int_t)r->total, "partial", r->partial,
                             "facets", "country", facet_json(&r->countries), "field", facet_json(&r->fields));
-    return dump(out, doc, err);
+    return dump(out, note_missing(doc, r), err);
 }

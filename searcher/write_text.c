@@ -24,8 +24,21 @@ static void put_facet(FILE *out, const char *name, const kt_facet *f)
     fputc('\n', out);
 }
 
+/* Results that lack some shards say so first: they are not the whole answer. */
+static void put_missing(FILE *out, const kt_result *r)
+{
+    if (!r->n_shards_missing)
+        return;
+    fprintf(out, "Partial results: %zu shard%s did not answer:", r->n_shards_missing,
+            r->n_shards_missing == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_shards_missing; i++)
+        fprintf(out, " %s", r->shards_missing[i]);
+    fputs("\n\n", out);
+}
+
 kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *style, kt_error *err)
 {
+    put_missing(out, r);
     if (r->partial)
         fputs("No agreement has all the words; these have some of them:\n\n", out);
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -65,6 +78,7 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
 
 kt_status kt_write_facets_text(FILE *out, const kt_result *r, kt_error *err)
 {
+    put_missing(out, r);
     fprintf(out, "%u agreement%s%s\n", r->total, r->total == 1 ? "" : "s",
             r->partial ? " (partial: no agreement has every word)" : "");
     put_facet(out, "country", &r->countries);
