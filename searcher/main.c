@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/datadir.h"
+#include "searcher/batch.h"
 #include "searcher/cgi.h"
 #include "searcher/pivot.h"
 #include "searcher/rows.h"
@@ -20,7 +21,7 @@
 
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT, OPT_COUNT, OPT_FACETS,
-       OPT_PIVOT };
+       OPT_PIVOT, OPT_BATCH, OPT_ALLOW_PARTIAL, OPT_CONNECT_TIMEOUT, OPT_REMOTE_TIMEOUT };
 
 typedef enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL } format;
 typedef enum mode { MODE_RESULTS, MODE_COUNT, MODE_FACETS, MODE_PIVOT } mode;
@@ -46,7 +47,9 @@ static void usage(FILE *out)
           "When no agreement has every word, the ones with some of them are shown, marked as partial.\n"
           "A query that starts with - follows --:  kyotei-search -- -中国 交流\n"
           "\n"
-          "  --db DIR         an index to search (repeat to search several as one);\n"
+          "  --db DB          an index to search (repeat to search several as one): a folder,\n"
+          "                   tcp://HOST:PORT (served by xapian-tcpsrv), or a shard list file\n"
+          "                   (Xapian's stub format: 'auto PATH' and 'remote HOST:PORT' lines);\n"
           "                   default $KYOTEI_DB, else the index of the bundled corpus\n"
           "  --country C      only agreements with this country (repeat: any of them)\n"
           "  --field F        only agreements in this field (repeat: any of them)\n"
@@ -63,6 +66,20 @@ static void usage(FILE *out)
           "                   country, field, prefecture, municipality, year\n"
           "  --format FMT     text (default) or json; with --all also csv, tsv or jsonl (every match,\n"
           "                   streamed, for spreadsheets); with --pivot text, csv or json\n"
+          "  --batch FILE     run every line of FILE (- for stdin) as a query, in one process,\n"
+          "                   and print one JSON object a line (blank lines are skipped; a bad\n"
+          "                   line gets {\"line\", \"query\", \"error\"} and the run goes on)\n"
+          "\n"
+          "Shards (several --db, shard lists, tcp://):\n"
+          "  --allow-partial  when a shard is down, answer from the others and say which\n"
+          "                   are missing (in the output and on stderr) instead of failing\n"
+          "  --connect-timeout MS\n"
+          "                   give up connecting to a remote shard after MS milliseconds\n"
+          "                   (default 3000)\n"
+          "  --remote-timeout MS\n"
+          "                   give up on any one answer of a remote shard after MS\n"
+          "                   milliseconds (default 10000)\n"
+          "\n"
           "  -h, --help       this help\n"
           "  --version        the version\n"
           "\n"
@@ -70,8 +87,11 @@ static void usage(FILE *out)
           "  kyotei-search 青少年 交流\n"
           "  kyotei-search --field 観光 --country 中国 --all\n"
           "  kyotei-search --format json 医療\n"
+          "  kyotei-search --db tcp://10.0.0.5:33333 --db tcp://10.0.0.6:33333 交流\n"
+          "  printf '観光\\ncountry:中国 大学\\n' | kyotei-search --batch -\n"
           "\n"
-          "Exit status: 0 something found, 1 nothing found, 2 error.\n",
+          "Exit status: 0 something found, 1 nothing found, 2 error (with --batch: 0 when\n"
+          "some query found something, 2 when a line or the run failed).\n",
           out);
 }
 
@@ -211,6 +231,53 @@ static kt_status kt_run(kt_searcher *s, kt_search_request *req, mode what, forma
     return st;
 }
 
+/* Shards left out (--allow-partial) are named on stderr whatever the output, so a pipeline that
+ * only keeps stdout still leaves a trace. */
+static void warn_missing(const kt_searcher *s)
+{
+    const char *const *names;
+    size_t n = kt_searcher_missing(s, &names);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "kyotei-search: warning: shard %s did not answer; results are partial\n", names[i]);
+}
+
+/* --batch: every line of path ("-": stdin) as a query; returns the exit status. */
+static int run_batch(kt_searcher *s, const kt_search_request *req, const char *path)
+{
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "kyotei-search: %s: %s\n", path, strerror(errno));
+        return EXIT_ERROR;
+    }
+    kt_batch_stats stats;
+    kt_error err;
+    kt_status st = kt_batch_run(s, req, in, stdout, &stats, &err);
+    if (in != stdin)
+        fclose(in);
+    if (st != KT_OK)
+        fprintf(stderr, "kyotei-search: %s\n", err.message);
+    else if (stats.failed)
+        fprintf(stderr, "kyotei-search: %zu of %zu queries failed (see their \"error\")\n", stats.failed,
+                stats.queries);
+    warn_missing(s);
+    return st != KT_OK || stats.failed ? EXIT_ERROR : stats.found ? EXIT_FOUND : EXIT_NOTHING;
+}
+
+/* What --batch cannot be combined with. */
+static bool batch_fits(mode what, format fmt, bool has_words, bool fmt_given)
+{
+    if (has_words) {
+        fputs("kyotei-search: --batch reads the queries from its file: no query words on the command line\n", stderr);
+        return false;
+    }
+    if (what != MODE_RESULTS || (fmt_given && fmt != FORMAT_JSON)) {
+        fputs("kyotei-search: --batch writes results as JSON, one object a line: no --count, --facets, --pivot "
+              "or --format other than json\n", stderr);
+        return false;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (getenv("GATEWAY_INTERFACE"))  /* run by a web server: the CGI front (searcher/cgi.h) */
@@ -223,7 +290,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION}, {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL}, {"sort", required_argument, NULL, OPT_SORT},
         {"count", no_argument, NULL, OPT_COUNT},     {"facets", no_argument, NULL, OPT_FACETS},
-        {"pivot", required_argument, NULL, OPT_PIVOT}, {NULL, 0, NULL, 0},
+        {"pivot", required_argument, NULL, OPT_PIVOT}, {"batch", required_argument, NULL, OPT_BATCH},
+        {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT}, {NULL, 0, NULL, 0},
     };
     const char *dbs[MAX_SHARDS], *countries[MAX_FILTERS], *fields[MAX_FILTERS];
     size_t n_dbs = 0, n_countries = 0, n_fields = 0;
@@ -231,6 +301,10 @@ int main(int argc, char **argv)
     format fmt = FORMAT_TEXT;
     mode what = MODE_RESULTS;
     kt_dimension pivot[2] = {KT_DIM_COUNTRY, KT_DIM_FIELD};
+    kt_searcher_options sopts;
+    kt_searcher_options_init(&sopts);
+    const char *batch = NULL;
+    bool fmt_given = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
         bool ok = true;
@@ -263,11 +337,18 @@ int main(int argc, char **argv)
                 }
             if (!ok)
                 fputs("kyotei-search: --format: expected text, json, csv, tsv or jsonl\n", stderr);
+            fmt_given = true;
             break;
         }
         case OPT_COUNT: what = MODE_COUNT; break;
         case OPT_FACETS: what = MODE_FACETS; break;
         case OPT_PIVOT: what = MODE_PIVOT; ok = parse_pivot(optarg, pivot); break;
+        case OPT_BATCH: batch = optarg; break;
+        case OPT_ALLOW_PARTIAL: sopts.allow_partial = true; break;
+        case OPT_CONNECT_TIMEOUT:
+            ok = parse_count("--connect-timeout", optarg, 3600000, &sopts.connect_timeout_ms);
+            break;
+        case OPT_REMOTE_TIMEOUT: ok = parse_count("--remote-timeout", optarg, 3600000, &sopts.timeout_ms); break;
         case 'h': usage(stdout); return EXIT_FOUND;
         case OPT_VERSION: printf("kyotei-search %s\n", KYOTEI_VERSION); return EXIT_FOUND;
         default: usage(stderr); return EXIT_ERROR;
@@ -296,12 +377,16 @@ int main(int argc, char **argv)
     }
     int status = EXIT_ERROR;
     kt_searcher *s = NULL;
-    if (!data_dir || !dbs[0] || kt_searcher_open(dbs, n_dbs, data_dir, &s, &err) != KT_OK)
-        fprintf(stderr, "kyotei-search: %s\n", err.message);
-    else if (!format_fits(what, fmt, req.all))
+    if (batch ? !batch_fits(what, fmt, optind < argc, fmt_given) : !format_fits(what, fmt, req.all))
         status = EXIT_ERROR;
+    else if (!data_dir || !dbs[0] || kt_searcher_open_with(dbs, n_dbs, data_dir, &sopts, &s, &err) != KT_OK)
+        fprintf(stderr, "kyotei-search: %s\n", err.message);
+    else if (batch)
+        status = run_batch(s, &req, batch);
     else if (kt_run(s, &req, what, fmt, pivot, &status, &err) != KT_OK)
         fprintf(stderr, "kyotei-search: %s\n", err.message);
+    else
+        warn_missing(s);
     kt_searcher_close(s);
     free(bundled);
     free(data_dir);
