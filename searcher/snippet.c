@@ -231,8 +231,14 @@ kt_status kt_snippet_build(kt_lexicon *lex, const char *text, const kt_highlight
     *marks = NULL;
     *n_marks = 0;
     size_t len = strlen(text);
+    size_t scan = len;
+    if (scan > KT_SNIPPET_SCAN_BYTES) {
+        scan = KT_SNIPPET_SCAN_BYTES;
+        while (scan > 0 && utf8_continuation((unsigned char)text[scan]))
+            scan--;
+    }
     match_list found = {0};
-    kt_status st = find_matches(lex, text, len, hl, &found, err);
+    kt_status st = find_matches(lex, text, scan, hl, &found, err);
     if (st != KT_OK) {
         free(found.items);
         return st;
