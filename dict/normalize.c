@@ -126,6 +126,60 @@ static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t
     return KT_OK;
 }
 
+/* Without an offset map the text need not be cut into units: one utf8proc_map call normalises it
+ * all (the same result but for runs of over MAX_UNIT_CHARS combining marks, which no word holds).
+ * Vocabulary keys and query words take this path: loading the vocabularies at every start of a
+ * CGI request was a third of its cost when every character went through the unit logic. */
+/* Characters that NFKC with case folding leaves as they are, and that never combine with a
+ * neighbour: ASCII but capitals (which only fold to lower case), hiragana, katakana, ー, ・, 々 and
+ * the CJK unified ideographs. Most words kyotei normalises are made of nothing else, so they can be
+ * copied instead of going through utf8proc. */
+static bool stable_char(utf8proc_int32_t c)
+{
+    return c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FC) || c == 0x3005 ||
+           (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+/* Without an offset map the text need not be cut into units: it is copied when every character
+ * is stable, else one utf8proc_map call normalises it all (the same result but for runs of over
+ * MAX_UNIT_CHARS combining marks, which no word holds). Vocabulary keys and query words take this
+ * path: loading the vocabularies at every start of a CGI request was a third of its cost when
+ * every character went through the unit logic. */
+static kt_status normalize_whole(const char *in, size_t in_len, char **out, size_t *out_len, kt_error *err)
+{
+    bool stable = true;
+    for (size_t pos = 0; pos < in_len;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)in + pos, (utf8proc_ssize_t)(in_len - pos), &c);
+        if (k < 0)
+            return kt_error_set(err, KT_ERR_ENCODING, "invalid UTF-8 at byte offset %zu (byte 0x%02X)", pos,
+                                (unsigned)(unsigned char)in[pos]);
+        if (c == 0)
+            return kt_error_set(err, KT_ERR_ENCODING, "NUL byte at byte offset %zu", pos);
+        stable = stable && stable_char(c);
+        pos += (size_t)k;
+    }
+    if (stable) {
+        char *copy = malloc(in_len + 1);
+        if (!copy)
+            return kt_error_set(err, KT_ERR_NOMEM, "out of memory normalising %zu bytes", in_len);
+        for (size_t i = 0; i < in_len; i++)
+            copy[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+        copy[in_len] = '\0';
+        *out = copy;
+        *out_len = in_len;
+        return KT_OK;
+    }
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)in_len, &mapped, NORM_OPTIONS);
+    if (n < 0)
+        return kt_error_set(err, n == UTF8PROC_ERROR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INTERNAL,
+                            "utf8proc failed to normalise %zu bytes", in_len);
+    *out = (char *)mapped;
+    *out_len = (size_t)n;
+    return KT_OK;
+}
+
 kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_len, size_t **map,
                        kt_error *err)
 {
@@ -133,6 +187,8 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
     *out_len = 0;
     if (map)
         *map = NULL;
+    if (!map)
+        return normalize_whole(in, in_len, out, out_len, err);
 
     kt_buf text = KT_BUF_INIT;
     sizebuf offsets = {NULL, 0, 0};
