@@ -163,6 +163,7 @@ void kt_tokens_free(kt_tokens *toks)
         return;
     free(toks->items);
     free(toks->text);
+    free(toks->map);
     for (struct kt_token_arena *a = toks->arena_; a;) {
         struct kt_token_arena *next = a->next;
         free(a);
@@ -508,12 +509,11 @@ kt_status kt_tokenize(kt_tokenizer *t, const char *text, size_t len, kt_tokens *
     memset(out, 0, sizeof *out);
     if (!t)
         return kt_error_set(err, KT_ERR_INPUT, "kt_tokenize called without a tokenizer");
-    size_t *map = NULL;
-    kt_status st = kt_normalize(text, len, &out->text, &out->text_len, &map, err);
+    kt_status st = kt_normalize(text, len, &out->text, &out->text_len, &out->map, err);
     if (st != KT_OK)
         return st;
 
-    run r = {out, map, len};
+    run r = {out, out->map, len};
     const char *s = out->text;
     size_t n = out->text_len;
     for (size_t i = 0; i < n && st == KT_OK;) {
@@ -525,6 +525,5 @@ kt_status kt_tokenize(kt_tokenizer *t, const char *text, size_t len, kt_tokens *
         st = tokenize_piece(t, &r, i, end, err);
         i = end;
     }
-    free(map);
     return st;
 }

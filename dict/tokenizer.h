@@ -58,6 +58,8 @@ typedef struct kt_tokens {
     size_t count;
     char *text; /* the normalised text (NUL-terminated) */
     size_t text_len;
+    size_t *map; /* text_len + 1 entries: map[i] is the byte of the original input where the
+                    character that produced text[i] starts; map[text_len] is the input's length */
     /* private: storage for base forms and readings, released by kt_tokens_free */
     struct kt_token_arena *arena_;
     size_t cap_;

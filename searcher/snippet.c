@@ -161,25 +161,19 @@ static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, con
             st = push_match(out, t->start, t->end, (size_t)k, err);
     }
     kt_buf_free(&kana);
-    kt_tokens_free(&toks);
-    if (st != KT_OK || hl->literals.count == 0)
-        return st;
-
-    char *norm = NULL;
-    size_t norm_len = 0, *map = NULL;
-    st = kt_normalize(text, len, &norm, &norm_len, &map, err);
+    /* literals are looked for in the normalised text the tokenizer made, mapped back to the
+     * original bytes through its offset map */
     for (size_t k = 0; k < hl->literals.count && st == KT_OK; k++) {
         const char *lit = hl->literals.items[k];
         size_t lit_len = strlen(lit);
-        if (lit_len == 0)
+        if (lit_len == 0 || !toks.text)
             continue;
-        for (const char *at = strstr(norm, lit); at && st == KT_OK; at = strstr(at + lit_len, lit)) {
-            size_t from = (size_t)(at - norm);
-            st = push_match(out, map[from], map[from + lit_len], n_words + n_readings + k, err);
+        for (const char *at = strstr(toks.text, lit); at && st == KT_OK; at = strstr(at + lit_len, lit)) {
+            size_t from = (size_t)(at - toks.text);
+            st = push_match(out, toks.map[from], toks.map[from + lit_len], n_words + n_readings + k, err);
         }
     }
-    free(norm);
-    free(map);
+    kt_tokens_free(&toks);
     return st;
 }
 
