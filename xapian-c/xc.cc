@@ -348,12 +348,16 @@ xc_status xc_wdb_open(const char *path, int mode, xc_wdb **out, xc_error *err) {
     XC_REQUIRE(path != NULL, err);
     XC_REQUIRE(out != NULL, err);
     int action;
-    switch (mode) {
+    switch (mode & 0xff) {
         case XC_WDB_CREATE_OR_OPEN: action = Xapian::DB_CREATE_OR_OPEN; break;
         case XC_WDB_CREATE_OR_OVERWRITE: action = Xapian::DB_CREATE_OR_OVERWRITE; break;
         case XC_WDB_OPEN: action = Xapian::DB_OPEN; break;
         default: return fail(err, XC_ERR_INVALID, "%s: unknown mode %d", __func__, mode);
     }
+    if (mode & ~(0xff | XC_WDB_NO_SYNC | XC_WDB_IN_PLACE))
+        return fail(err, XC_ERR_INVALID, "%s: unknown flags in mode %#x", __func__, static_cast<unsigned>(mode));
+    if (mode & XC_WDB_NO_SYNC) action |= Xapian::DB_NO_SYNC;
+    if (mode & XC_WDB_IN_PLACE) action |= Xapian::DB_DANGEROUS;
     return guard(err, [&] {
         std::unique_ptr<xc_wdb> w(new xc_wdb{Xapian::WritableDatabase(path, action)});
         return hand_out(w, out);
@@ -445,6 +449,17 @@ xc_status xc_wdb_data_by_term(xc_wdb *w, const char *term, char **data, size_t *
         if (it == w->db.postlist_end(term))
             return fail(err, XC_ERR_NOT_FOUND, "%s: no document holds the term", __func__);
         return copy_out(w->db.get_document(*it).get_data(), data, len, err);
+    });
+}
+
+xc_status xc_compact(const char *const *sources, size_t n, const char *dest, xc_error *err) {
+    XC_REQUIRE(sources != NULL && n > 0, err);
+    XC_REQUIRE(dest != NULL, err);
+    for (size_t i = 0; i < n; i++) XC_REQUIRE(sources[i] != NULL, err);
+    return guard(err, [&] {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++) all.add_database(Xapian::Database(sources[i]));
+        all.compact(dest, Xapian::Compactor::FULL);
     });
 }
 
@@ -727,8 +742,9 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         }
         // Xapian 1.4 counts some documents of remote shards twice in its match spies when the
         // order is not by relevance alone (they are counted by the server, and again here when
-        // they sort below the page). Then the facets are counted in a pass of their own, by
-        // relevance and without a page, and the page is found without spies.
+        // they sort below the page). Then the facets and the totals are counted in a pass of their
+        // own, by relevance and without a page, and the page is found without spies, looking no
+        // further than it needs.
         bool count_apart = db->remotes > 0 && o.n_facet_slots > 0 && (o.sort_slot >= 0 || o.tiebreak_slot >= 0);
         std::unique_ptr<Xapian::Enquire> counter;
         if (count_apart) {
@@ -740,12 +756,13 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
             (counter ? *counter : enquire).add_matchspy(spies.back().get());
         }
+        Xapian::MSet counted;
         if (counter) {
-            counter->get_mset(0, 0, o.check_at_least);
+            counted = counter->get_mset(0, 0, o.check_at_least);
             counter->clear_matchspies();
         }
 
-        m->mset = enquire.get_mset(o.offset, o.limit, o.check_at_least);
+        m->mset = enquire.get_mset(o.offset, o.limit, counter ? 0 : o.check_at_least);
 
         m->docids.reserve(m->mset.size());
         m->weights.reserve(m->mset.size());
@@ -753,9 +770,10 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
             m->docids.push_back(*it);
             m->weights.push_back(it.get_weight());
         }
-        m->estimated = m->mset.get_matches_estimated();
-        m->lower_bound = m->mset.get_matches_lower_bound();
-        m->upper_bound = m->mset.get_matches_upper_bound();
+        const Xapian::MSet &totals = counter ? counted : m->mset;
+        m->estimated = totals.get_matches_estimated();
+        m->lower_bound = totals.get_matches_lower_bound();
+        m->upper_bound = totals.get_matches_upper_bound();
         m->facets.reserve(spies.size());
         for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
         enquire.clear_matchspies();
