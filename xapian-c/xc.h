@@ -158,10 +158,22 @@ enum {
     XC_WDB_OPEN = 3                 /* open an existing one; XC_ERR_NOT_FOUND when there is none */
 };
 
+/* Flags that may be or'ed into the mode of xc_wdb_open, for a database that nobody reads until it
+ * is complete (a new generation built aside): */
+enum {
+    XC_WDB_NO_SYNC = 0x100,  /* commits do not fsync (DB_NO_SYNC): the caller syncs the files itself
+                                before anyone relies on them */
+    XC_WDB_IN_PLACE = 0x200  /* changed blocks are written over the old ones (DB_DANGEROUS): less I/O
+                                and a smaller result, but no reader may open the database while it is
+                                written, transactions cannot be cancelled, and a writer killed before
+                                its commit leaves a database that cannot be opened */
+};
+
 /* Opens the database at path for writing; the write lock is held until xc_wdb_close.
+ * mode: one of the XC_WDB_ modes above, optionally or'ed with XC_WDB_NO_SYNC and XC_WDB_IN_PLACE.
  * *out: owned by the caller, freed with xc_wdb_close.
  * @retval XC_ERR_LOCKED     another writer (in this or another process) holds the lock
- * @retval XC_ERR_INVALID    path/out NULL or unknown mode
+ * @retval XC_ERR_INVALID    path/out NULL or unknown mode or flag
  * otherwise as xc_db_open. */
 xc_status xc_wdb_open(const char *path, int mode, xc_wdb **out, xc_error *err);
 
@@ -206,6 +218,15 @@ xc_status xc_wdb_term_freq(xc_wdb *w, const char *term, uint32_t *out, xc_error 
 /* The stored data of the first document holding term, pending changes included; *data is
  * malloc'd (NUL-terminated, caller frees). @retval XC_ERR_NOT_FOUND  no document holds term */
 xc_status xc_wdb_data_by_term(xc_wdb *w, const char *term, char **data, size_t *len, xc_error *err);
+
+/* Merges the databases at sources[0..n) into a new, compacted database at dest (which must not
+ * exist yet): their documents follow one another in the order given, renumbered from 1, and every
+ * table is written with its blocks full (Xapian's compaction, level FULL), so the result is
+ * smaller than the sources and faster to read. The result can be updated like any database. The
+ * sources are only read. With n == 1 this compacts one database.
+ * @retval XC_ERR_INVALID  sources or dest NULL, or n == 0
+ * otherwise as xc_db_open for the sources, and XC_ERR_XAPIAN when dest cannot be written. */
+xc_status xc_compact(const char *const *sources, size_t n, const char *dest, xc_error *err);
 
 /* Closes. Pending changes outside a transaction are committed (Xapian's close semantics); an
  * open transaction is cancelled. Returns the commit's status; the handle is freed and the lock
