@@ -1,13 +1,11 @@
 #include "build.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <search.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,11 +13,9 @@
 #include "corpus/reader.h"
 #include "corpus/schema.h"
 #include "indexer/document.h"
+#include "indexer/layout.h"
+#include "indexer/pipeline.h"
 #include "xapian-c/xc.h"
-
-#define STUB_NAME "XAPIANDB"
-#define GEN_PREFIX "gen-"
-#define LOCK_NAME ".lock"
 
 static void report(const kt_build_options *o, kt_report_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -44,139 +40,21 @@ static void report(const kt_build_options *o, kt_report_kind kind, const char *f
     free(msg);
 }
 
-/* Reads the generation the stub names; 0 when there is no stub yet. */
-static kt_status current_generation(const char *dir, unsigned long *gen, kt_error *err)
+static char *format_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format_message(const char *fmt, ...)
 {
-    *gen = 0;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/" STUB_NAME, dir);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        if (errno == ENOENT)
-            return KT_OK;
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot read: %s", path, strerror(errno));
-    }
-    char line[256] = "";
-    if (!fgets(line, sizeof line, fp))
-        line[0] = '\0';
-    fclose(fp);
-    if (sscanf(line, "auto " GEN_PREFIX "%lu", gen) != 1)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: not written by kyotei-index (expected 'auto " GEN_PREFIX "N')",
-                            path);
-    return KT_OK;
-}
-
-/* A directory kyotei may build in: missing, empty, or a kyotei index. Anything else (a plain
- * Xapian database, someone's files) is refused rather than overwritten. */
-static kt_status check_index_dir(const char *dir, kt_error *err)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot open directory: %s", dir, strerror(errno));
-    bool has_stub = false, has_other = false;
-    char other[256] = "";
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        const char *n = e->d_name;
-        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, LOCK_NAME) || !strncmp(n, GEN_PREFIX, 4) ||
-            !strncmp(n, STUB_NAME, strlen(STUB_NAME)))
-            has_stub |= !strcmp(n, STUB_NAME);
-        else if (!has_other) {
-            has_other = true;
-            snprintf(other, sizeof other, "%s", n);
-        }
-    }
-    closedir(d);
-    if (has_other)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: not a kyotei index (it holds '%s'); give an empty or new directory",
-                            dir, other);
-    (void)has_stub;
-    return KT_OK;
-}
-
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        int rc = 0;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            rc |= remove_tree(child);
-        }
-        closedir(d);
-        return rc | rmdir(path);
-    }
-    return unlink(path);
-}
-
-/* Removes generations other than `keep` and the one before it, and stray stub temporaries, left by
- * runs that were killed or failed. The generation before the current one stays: a searcher that
- * read the stub just before a swap may still be opening it. */
-static void remove_stale(const char *dir, unsigned long keep)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        unsigned long g;
-        char tail;
-        char path[4096];
-        bool stale_gen = sscanf(e->d_name, GEN_PREFIX "%lu%c", &g, &tail) == 1 && g != keep && g + 1 != keep;
-        bool stale_tmp = strncmp(e->d_name, STUB_NAME ".", strlen(STUB_NAME) + 1) == 0;
-        if (stale_gen || stale_tmp) {
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            remove_tree(path);
-        }
-    }
-    closedir(d);
-}
-
-static kt_status fsync_path(const char *path, kt_error *err)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
-        kt_status st = kt_error_set(err, KT_ERR_IO, "%s: cannot sync: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return st;
-    }
-    close(fd);
-    return KT_OK;
-}
-
-/* Points the stub at generation `gen`: write a temporary, sync it, rename it over the stub, sync
- * the directory. A crash at any point leaves either the old stub or the new one. */
-static kt_status swap_stub(const char *dir, unsigned long gen, kt_error *err)
-{
-    char tmp[4096], stub[4096];
-    snprintf(tmp, sizeof tmp, "%s/" STUB_NAME ".%ld", dir, (long)getpid());
-    snprintf(stub, sizeof stub, "%s/" STUB_NAME, dir);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp)
-        return kt_error_set(err, KT_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    int ok = fprintf(fp, "auto " GEN_PREFIX "%lu\n", gen) > 0;
-    ok &= fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    ok &= fclose(fp) == 0;
-    if (!ok) {
-        unlink(tmp);
-        return kt_error_set(err, KT_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    }
-    if (rename(tmp, stub) != 0) {
-        kt_status st = kt_error_set(err, KT_ERR_IO, "%s: cannot replace: %s", stub, strerror(errno));
-        unlink(tmp);
-        return st;
-    }
-    return fsync_path(dir, err);
+    kt_buf b = KT_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || kt_buf_reserve(&b, (size_t)n + 1) != KT_OK)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b.len = (size_t)n;
+    return kt_buf_steal(&b);
 }
 
 /* Where each id was first seen, for "duplicate id" messages. The ids live in a POSIX search tree
@@ -214,35 +92,81 @@ static void id_set_free(id_set *set)
     }
 }
 
-/* One run over agreement files: where documents go (nowhere when only checking), the ids seen,
- * and whether the index had documents before (then a write may replace one). */
+/* The databases one thread of a rebuild writes: one per shard, with the documents written since
+ * their last commit. */
+typedef struct part {
+    xc_wdb **w;
+    size_t since_commit;
+} part;
+
+/* One run over agreement files. A rebuild writes through `parts` (one per thread, on that thread);
+ * an update writes through `w` (one per shard, on the reading thread); a check writes nothing. */
 typedef struct run {
     kt_lexicon *lex;
     const kt_build_options *o;
     kt_build_stats *stats;
-    xc_wdb *w;
-    bool index_had_documents;
+    kt_layout layout;       /* the shards rows go to */
+    unsigned n_workers;     /* threads making documents (0: the reading thread does) */
+    kt_lexicon **lexicons;  /* one per worker */
+    part *parts;            /* rebuild: one per worker (at least one) */
+    xc_wdb **w;             /* update: one per shard */
+    bool *had_documents;    /* update: per shard, whether it had documents (then a write may replace) */
+    atomic_bool abandoned;  /* bad rows mean nothing will be written */
     id_set ids;
 } run;
 
-/* Whether bad rows so far mean nothing will be written, so writing can stop (reading goes on, to
- * list every bad row). */
-static bool writes_abandoned(const run *rn)
+static unsigned n_parts(const run *rn)
 {
-    return rn->stats->rejected && !(rn->o && rn->o->skip_bad);
+    return rn->n_workers ? rn->n_workers : 1;
 }
+
+static bool skip_bad(const run *rn)
+{
+    return rn->o && rn->o->skip_bad;
+}
+
+static size_t flush_every(const run *rn)
+{
+    return rn->o && rn->o->flush_every ? rn->o->flush_every : KT_FLUSH_EVERY;
+}
+
+/* Remembers the id; *duplicate is set (a message for the row) when an earlier row had it. */
+static kt_status note_id(run *rn, const kt_agreement *a, const char *where, char **duplicate, kt_error *err)
+{
+    *duplicate = NULL;
+    seen_id *key = calloc(1, sizeof *key);
+    if (!key || !(key->id = strdup(a->col[KT_COL_ID])) || !(key->where = strdup(where))) {
+        if (key)
+            free_seen(key);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    seen_id **found = tsearch(key, &rn->ids.tree, compare_seen);
+    if (!found) {
+        free_seen(key);
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    if (*found != key) {
+        *duplicate = format_message("%s: duplicate id '%s' (first at %s)", where, key->id, (*found)->where);
+        free_seen(key);
+        return *duplicate ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    key->next = rn->ids.all;
+    rn->ids.all = key;
+    return KT_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
 
 /* Whether the index already holds exactly this agreement: its stored record (from which every
  * term and value is derived) is the same. Re-indexing an unchanged file then writes nothing. */
-static kt_status same_as_stored(run *rn, const char *unique, const xc_doc *doc, bool *had, bool *same, kt_error *err)
+static kt_status same_as_stored(xc_wdb *w, const char *unique, const xc_doc *doc, bool *had, bool *same,
+                                kt_error *err)
 {
     *had = *same = false;
-    if (!rn->index_had_documents)
-        return KT_OK;
     char *stored = NULL, *fresh = NULL;
     size_t stored_len = 0, fresh_len = 0;
     xc_error xe;
-    xc_status xs = xc_wdb_data_by_term(rn->w, unique, &stored, &stored_len, &xe);
+    xc_status xs = xc_wdb_data_by_term(w, unique, &stored, &stored_len, &xe);
     if (xs == XC_ERR_NOT_FOUND)
         return KT_OK;
     if (xs != XC_OK || xc_doc_get_data(doc, &fresh, &fresh_len, &xe) != XC_OK) {
@@ -256,23 +180,29 @@ static kt_status same_as_stored(run *rn, const char *unique, const xc_doc *doc, 
     return KT_OK;
 }
 
-static kt_status write_document(run *rn, const kt_agreement *a, xc_doc *doc, const char *where, kt_error *err)
+/* An update writes one row on the reading thread: replaced when its shard has the id, skipped
+ * when the shard has exactly this agreement. */
+static kt_status update_row(run *rn, kt_row *row, kt_error *err)
 {
+    xc_wdb *w = rn->w[row->shard];
+    bool had = false, same = false;
     char unique[KT_TERM_MAX + 8];
-    snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", a->col[KT_COL_ID]);
-    xc_error xe;
-    bool had, same;
-    kt_status st = same_as_stored(rn, unique, doc, &had, &same, err);
+    snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", row->a.col[KT_COL_ID]);
+    kt_status st = rn->had_documents[row->shard] ? same_as_stored(w, unique, row->doc, &had, &same, err) : KT_OK;
     if (st != KT_OK) {
-        kt_error_prefix(err, "%s", where);
+        kt_error_prefix(err, "%s", row->where);
         return st;
     }
     if (same) {
         rn->stats->unchanged++;
         return KT_OK;
     }
-    if (xc_wdb_replace(rn->w, unique, doc, NULL, &xe) != XC_OK)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot write: %s", where, xe.message);
+    xc_error xe;
+    /* ids are unique within a run, so a shard that had no documents needs no lookup by id */
+    xc_status xs = rn->had_documents[row->shard] ? xc_wdb_replace(w, unique, row->doc, NULL, &xe)
+                                                  : xc_wdb_add(w, row->doc, NULL, &xe);
+    if (xs != XC_OK)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot write: %s", row->where, xe.message);
     rn->stats->indexed++;
     if (had)
         rn->stats->replaced++;
@@ -281,81 +211,95 @@ static kt_status write_document(run *rn, const kt_agreement *a, xc_doc *doc, con
     return KT_OK;
 }
 
-/* Remembers the id; *fresh is false (and the row reported) when an earlier row had it. */
-static kt_status note_id(run *rn, const kt_agreement *a, const char *where, bool *fresh, kt_error *err)
+/* A rebuild writes a batch on the worker's thread, into that worker's databases; ids are unique
+ * and the databases new, so documents are simply added. */
+static kt_status write_built(unsigned worker, kt_row *rows, size_t n, void *ctx, kt_error *err)
 {
-    *fresh = false;
-    seen_id *key = calloc(1, sizeof *key);
-    if (!key || !(key->id = strdup(a->col[KT_COL_ID])) || !(key->where = strdup(where))) {
-        if (key)
-            free_seen(key);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    run *rn = ctx;
+    part *p = &rn->parts[worker];
+    for (size_t i = 0; i < n; i++) {
+        kt_row *row = &rows[i];
+        if (!row->doc || atomic_load(&rn->abandoned))
+            continue;
+        xc_error xe;
+        if (xc_wdb_add(p->w[row->shard], row->doc, NULL, &xe) != XC_OK)
+            return kt_error_set(err, KT_ERR_INDEX, "%s: cannot write: %s", row->where, xe.message);
+        row->written = true;
+        /* the document's memory goes as soon as Xapian has it */
+        xc_doc_free(row->doc);
+        row->doc = NULL;
+        if (++p->since_commit >= flush_every(rn)) {
+            p->since_commit = 0;
+            for (unsigned s = 0; s < rn->layout.shards; s++)
+                if (xc_wdb_commit(p->w[s], &xe) != XC_OK)
+                    return kt_error_set(err, KT_ERR_INDEX, "cannot write the index: %s", xe.message);
+        }
     }
-    seen_id **found = tsearch(key, &rn->ids.tree, compare_seen);
-    if (!found) {
-        free_seen(key);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
-    if (*found != key) {
-        report(rn->o, KT_REPORT_ERROR, "%s: duplicate id '%s' (first at %s)", where, key->id, (*found)->where);
-        free_seen(key);
-        rn->stats->rejected++;
-        return KT_OK;
-    }
-    key->next = rn->ids.all;
-    rn->ids.all = key;
-    *fresh = true;
     return KT_OK;
 }
 
-/* One good row: its id must be new to this run; it becomes a document, written unless the run
- * only checks or bad rows mean nothing will be written. Bad ones are reported and counted. */
-static kt_status index_row(run *rn, const kt_agreement *a, const char *where, kt_error *err)
+/* Every batch, in input order, on the reading thread: reports, counts and, for an update, writes. */
+static kt_status batch_done(unsigned worker, kt_row *rows, size_t n, void *ctx, kt_error *err)
 {
-    bool fresh;
-    kt_status st = note_id(rn, a, where, &fresh, err);
-    if (st != KT_OK || !fresh)
-        return st;
-    xc_doc *doc;
-    char *warning;
-    kt_error row_err;
-    if (kt_document_build(rn->lex, a, &doc, &warning, &row_err) != KT_OK) {
-        report(rn->o, KT_REPORT_ERROR, "%s: %s", where, row_err.message);
-        rn->stats->rejected++;
-        return KT_OK;
+    (void)worker;
+    run *rn = ctx;
+    kt_build_stats *stats = rn->stats;
+    for (size_t i = 0; i < n; i++) {
+        kt_row *row = &rows[i];
+        if (row->rejected || row->failed) {
+            if (row->rejected)
+                report(rn->o, KT_REPORT_ERROR, "%s", row->rejected);
+            else
+                report(rn->o, KT_REPORT_ERROR, "%s: %s", row->where, row->error.message);
+            stats->rejected++;
+            if (!skip_bad(rn))
+                atomic_store(&rn->abandoned, true);
+            continue;
+        }
+        if (row->warning) {
+            report(rn->o, KT_REPORT_WARNING, "%s: warning: %s", row->where, row->warning);
+            stats->warnings++;
+        }
+        if (row->written) {
+            stats->indexed++;
+            stats->added++;
+        } else if (rn->w && row->doc && !atomic_load(&rn->abandoned)) {
+            kt_status st = update_row(rn, row, err);
+            if (st != KT_OK)
+                return st;
+        }
     }
-    if (warning) {
-        report(rn->o, KT_REPORT_WARNING, "%s: warning: %s", where, warning);
-        rn->stats->warnings++;
-        free(warning);
-    }
-    if (rn->w && !writes_abandoned(rn))
-        st = write_document(rn, a, doc, where, err);
-    xc_doc_free(doc);
-    return st;
+    return KT_OK;
 }
 
-/* Reads one file: every row is checked and turned into a document; good ones are written unless
- * the run only checks, or bad rows mean nothing will be written. */
-static kt_status index_file(run *rn, const char *file, kt_error *err)
+/* ---- reading ------------------------------------------------------------------------------ */
+
+/* A bad row or file, reported in its place among the others. */
+static kt_status push_rejected(kt_pipeline *pl, char *message, kt_error *err)
+{
+    if (!message)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_row row = {.rejected = message};
+    return kt_pipeline_push(pl, &row, err);
+}
+
+/* Reads one file, checking every row and sending the good ones to be made into documents. */
+static kt_status read_file(run *rn, kt_pipeline *pl, const char *file, kt_error *err)
 {
     const kt_build_options *o = rn->o;
     kt_build_stats *stats = rn->stats;
     kt_reader *r;
     kt_status st = kt_reader_open(file, o ? &o->input : NULL, &r, err);
     if (st != KT_OK) {
-        if (st == KT_ERR_INPUT || st == KT_ERR_ENCODING) {
-            report(o, KT_REPORT_ERROR, "%s", err->message);
-            stats->rejected++;
-            return KT_OK; /* counted as a bad file: the run fails after listing everything */
-        }
+        if (st == KT_ERR_INPUT || st == KT_ERR_ENCODING) /* a bad file: the run fails after listing everything */
+            return push_rejected(pl, format_message("%s", err->message), err);
         return st;
     }
-    kt_agreement a = {0};
+    kt_row row = {0};
     for (;;) {
         bool has_row;
         kt_error row_err;
-        st = kt_reader_next(r, &a, &has_row, &row_err);
+        st = kt_reader_next(r, &row.a, &has_row, &row_err);
         if (!has_row)
             break;
         stats->rows_read++;
@@ -369,29 +313,70 @@ static kt_status index_file(run *rn, const char *file, kt_error *err)
             break;
         }
         if (st != KT_OK) {
-            report(o, KT_REPORT_ERROR, "%s", row_err.message);
-            stats->rejected++;
-            st = KT_OK;
+            st = push_rejected(pl, format_message("%s", row_err.message), err);
+            if (st != KT_OK)
+                break;
             continue;
         }
-        kt_buf place = KT_BUF_INIT;
-        st = kt_buf_printf(&place, "%s:%zu", a.file, a.line) == KT_OK
-                 ? index_row(rn, &a, kt_buf_str(&place), err)
-                 : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-        kt_buf_free(&place);
+        row.where = format_message("%s:%zu", row.a.file, row.a.line);
+        st = row.where ? note_id(rn, &row.a, row.where, &row.rejected, err)
+                       : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        if (st == KT_OK) {
+            row.shard = kt_layout_shard_of(row.a.col[KT_COL_ID], rn->layout.shards);
+            st = kt_pipeline_push(pl, &row, err);
+        }
         if (st != KT_OK)
             break;
     }
-    kt_agreement_clear(&a);
+    kt_row_clear(&row);
     kt_reader_close(r);
     return st;
 }
 
-static kt_status index_files(run *rn, const char *const *files, size_t n_files, kt_error *err)
+/* Opens the lexicons of the threads beyond the first (which uses the caller's). */
+static kt_status open_workers(run *rn, kt_error *err)
 {
-    kt_status st = KT_OK;
+    const kt_build_options *o = rn->o;
+    unsigned threads = o ? o->threads : 0;
+    rn->n_workers = threads > 1 && o->data_dir ? threads : 0;
+    unsigned n = n_parts(rn);
+    rn->lexicons = calloc(n, sizeof *rn->lexicons);
+    if (!rn->lexicons)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    rn->lexicons[0] = rn->lex;
+    for (unsigned i = 1; i < n; i++) {
+        kt_status st = kt_lexicon_open(o->data_dir, &rn->lexicons[i], err);
+        if (st != KT_OK)
+            return st;
+    }
+    return KT_OK;
+}
+
+static void close_workers(run *rn)
+{
+    for (unsigned i = 1; rn->lexicons && i < n_parts(rn); i++)
+        kt_lexicon_close(rn->lexicons[i]);
+    free(rn->lexicons);
+    rn->lexicons = NULL;
+}
+
+/* Reads every file through the pipeline. */
+static kt_status read_files(run *rn, const char *const *files, size_t n_files, bool write_on_workers, kt_error *err)
+{
+    kt_pipeline *pl;
+    kt_status st = kt_pipeline_start(rn->n_workers, rn->lexicons, write_on_workers ? write_built : NULL, batch_done,
+                                     rn, &pl, err);
+    if (st != KT_OK)
+        return st;
     for (size_t i = 0; i < n_files && st == KT_OK; i++)
-        st = index_file(rn, files[i], err);
+        st = read_file(rn, pl, files[i], err);
+    kt_error finish_err;
+    kt_status fst = kt_pipeline_finish(pl, &finish_err);
+    if (st == KT_OK && fst != KT_OK) {
+        st = fst;
+        *err = finish_err;
+    }
+    kt_pipeline_free(pl);
     id_set_free(&rn->ids);
     return st;
 }
@@ -403,122 +388,142 @@ static kt_status bad_rows_status(const run *rn, const char *db_dir, kt_error *er
     size_t n = rn->stats->rejected;
     if (!n)
         return KT_OK;
-    if (rn->o && rn->o->skip_bad)
+    if (skip_bad(rn))
         return kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s skipped; the others were written to %s", n,
                             n == 1 ? "" : "s", db_dir);
     return kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s; the index in %s was not changed", n, n == 1 ? "" : "s",
                         db_dir);
 }
 
-/* Takes the writer's lock, so that two kyotei-index runs never write one index at once. */
-static kt_status lock_index(const char *dir, int *fd_out, kt_error *err)
+/* ---- rebuilding --------------------------------------------------------------------------- */
+
+/* Opens every thread's databases, in DIR/gen-N.build/part-T-S. They are private to this run
+ * until merged, so their commits are not synced (the merged result is synced before it is
+ * published). Not written in place (XC_WDB_IN_PLACE) though: under it a full disk is reported
+ * as "cancel() not supported" instead of as a full disk, for little gain. */
+static kt_status open_parts(run *rn, const char *build_dir, kt_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/" LOCK_NAME, dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create the lock file: %s", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd);
-        return kt_error_set(err, KT_ERR_INDEX, "%s: another kyotei-index is writing this index", dir);
+    unsigned n = n_parts(rn);
+    rn->parts = calloc(n, sizeof *rn->parts);
+    if (!rn->parts)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    if (mkdir(build_dir, 0755) != 0)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", build_dir, strerror(errno));
+    for (unsigned t = 0; t < n; t++) {
+        rn->parts[t].w = calloc(rn->layout.shards, sizeof *rn->parts[t].w);
+        if (!rn->parts[t].w)
+            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        for (unsigned s = 0; s < rn->layout.shards; s++) {
+            char path[KT_PATH_MAX];
+            xc_error xe;
+            kt_status st = kt_layout_part_path(path, build_dir, t, s, err);
+            if (st != KT_OK)
+                return st;
+            if (xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE | XC_WDB_NO_SYNC, &rn->parts[t].w[s],
+                            &xe) != XC_OK ||
+                xc_wdb_set_metadata(rn->parts[t].w[s], KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION,
+                                    strlen(KT_META_SCHEMA_VERSION), &xe) != XC_OK)
+                return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", path, xe.message);
+        }
     }
-    *fd_out = fd;
     return KT_OK;
 }
 
-/* Checks db_dir is a kyotei index (or empty), takes its lock and reads its generation (0: no
- * index yet). */
-static kt_status open_index(const char *db_dir, bool create, int *lock_fd, unsigned long *gen, kt_error *err)
+/* Commits and closes every part; the first failure is kept. */
+static kt_status close_parts(run *rn, kt_status st, kt_error *err)
 {
-    *lock_fd = -1;
-    if (create && mkdir(db_dir, 0755) != 0 && errno != EEXIST)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create directory: %s", db_dir, strerror(errno));
-    kt_status st = check_index_dir(db_dir, err);
-    if (st == KT_OK)
-        st = lock_index(db_dir, lock_fd, err);
-    if (st == KT_OK)
-        st = current_generation(db_dir, gen, err);
-    if (st != KT_OK && *lock_fd >= 0) {
-        close(*lock_fd);
-        *lock_fd = -1;
+    for (unsigned t = 0; rn->parts && t < n_parts(rn); t++) {
+        for (unsigned s = 0; rn->parts[t].w && s < rn->layout.shards; s++) {
+            xc_error xe;
+            if (xc_wdb_close(rn->parts[t].w[s], &xe) != XC_OK && st == KT_OK)
+                st = kt_error_set(err, KT_ERR_INDEX, "cannot write the index: %s", xe.message);
+        }
+        free(rn->parts[t].w);
     }
+    free(rn->parts);
+    rn->parts = NULL;
     return st;
 }
 
-static kt_status rebuild_locked(const char *db_dir, unsigned long gen, const char *const *files, size_t n_files,
+/* Makes shard s of the new generation from the threads' parts: merged (and compacted) by Xapian,
+ * or, for one part that need not be compacted, moved into place. */
+static kt_status merge_shard(run *rn, const char *build_dir, const char *dest, unsigned s, kt_error *err)
+{
+    unsigned n = n_parts(rn);
+    char (*paths)[KT_PATH_MAX] = calloc(n, sizeof *paths);
+    const char **sources = calloc(n, sizeof *sources);
+    kt_status st = KT_OK;
+    if (!paths || !sources)
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    for (unsigned t = 0; st == KT_OK && t < n; t++) {
+        st = kt_layout_part_path(paths[t], build_dir, t, s, err);
+        sources[t] = paths[t];
+    }
+    if (st == KT_OK) {
+        xc_error xe;
+        if (n == 1 && rn->o && rn->o->no_compact) {
+            if (rename(sources[0], dest) != 0)
+                st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot move into place: %s", dest, strerror(errno));
+        } else if (xc_compact(sources, n, dest, &xe) != XC_OK) {
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot merge: %s", dest, xe.message);
+        }
+    }
+    free(paths);
+    free(sources);
+    return st;
+}
+
+/* Builds generation `next` from the threads' parts and publishes it. */
+static kt_status finish_rebuild(run *rn, const char *db_dir, const char *build_dir, kt_error *err)
+{
+    char gen_dir[KT_PATH_MAX], dest[KT_PATH_MAX];
+    kt_layout whole = rn->layout;
+    kt_layout unsharded = {whole.gen, 1, false};
+    kt_status st = kt_layout_shard_path(gen_dir, db_dir, &unsharded, 0, err);
+    if (st == KT_OK && kt_layout_remove_tree(gen_dir) != 0)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot clear: %s", gen_dir, strerror(errno));
+    if (st == KT_OK && whole.sharded && mkdir(gen_dir, 0755) != 0)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", gen_dir, strerror(errno));
+    for (unsigned s = 0; st == KT_OK && s < whole.shards; s++) {
+        st = kt_layout_shard_path(dest, db_dir, &whole, s, err);
+        if (st == KT_OK)
+            st = merge_shard(rn, build_dir, dest, s, err);
+    }
+    if (st == KT_OK)
+        st = kt_layout_publish(db_dir, &whole, err);
+    return st;
+}
+
+static kt_status rebuild_locked(const char *db_dir, const kt_layout *cur, const char *const *files, size_t n_files,
                                 run *rn, kt_error *err)
 {
-    remove_stale(db_dir, gen);
-    unsigned long next = gen + 1;
-    char gen_path[4096];
-    snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, next);
-    xc_error xe;
-    if (xc_wdb_open(gen_path, XC_WDB_CREATE_OR_OVERWRITE, &rn->w, &xe) != XC_OK)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", gen_path, xe.message);
-    kt_status st = index_files(rn, files, n_files, err);
-    if (st == KT_OK && xc_wdb_set_metadata(rn->w, KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION,
-                                           strlen(KT_META_SCHEMA_VERSION), &xe) != XC_OK)
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
-    bool swap = st == KT_OK && !writes_abandoned(rn);
-    if (swap && xc_wdb_commit(rn->w, &xe) != XC_OK) {
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot commit: %s", gen_path, xe.message);
-        swap = false;
+    kt_layout_remove_stale(db_dir, cur->gen);
+    unsigned shards = rn->o && rn->o->shards > 1 ? rn->o->shards : 1;
+    if (shards > KT_MAX_SHARDS)
+        return kt_error_set(err, KT_ERR_INDEX, "at most %d shards", KT_MAX_SHARDS);
+    rn->layout = (kt_layout){cur->gen + 1, shards, shards > 1};
+    char build_dir[KT_PATH_MAX];
+    kt_status st = kt_layout_build_path(build_dir, db_dir, rn->layout.gen, err);
+    if (st == KT_OK)
+        st = open_parts(rn, build_dir, err);
+    if (st == KT_OK)
+        st = read_files(rn, files, n_files, true, err);
+    st = close_parts(rn, st, err);
+    bool swap = st == KT_OK && !atomic_load(&rn->abandoned);
+    if (swap) {
+        st = finish_rebuild(rn, db_dir, build_dir, err);
+        swap = st == KT_OK;
     }
-    xc_status closed = xc_wdb_close(rn->w, &xe);
-    rn->w = NULL;
-    if (swap && closed != XC_OK) {
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot close: %s", gen_path, xe.message);
-        swap = false;
-    }
-    if (swap)
-        st = swap_stub(db_dir, next, err);
-    bool swapped = swap && st == KT_OK;
+    kt_layout_remove_tree(build_dir);
     if (st == KT_OK)
         st = bad_rows_status(rn, db_dir, err);
-    if (!swapped)
+    if (!swap)
         rn->stats->indexed = rn->stats->added = rn->stats->replaced = 0;
-    remove_stale(db_dir, swapped ? next : gen);
+    kt_layout_remove_stale(db_dir, swap ? rn->layout.gen : cur->gen);
     return st;
 }
 
-static kt_status write_run(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
-                           const kt_build_options *opts, bool update, kt_build_stats *stats, kt_error *err);
-
-kt_status kt_index_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
-                           const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
-{
-    return write_run(db_dir, files, n_files, lex, opts, false, stats, err);
-}
-
-/* Runs work inside one transaction on the current generation, so readers see all of the change
- * or none of it. */
-static kt_status in_transaction(const char *gen_path, run *rn, kt_status (*work)(run *, void *, kt_error *),
-                                void *ctx, kt_error *err)
-{
-    xc_error xe;
-    if (xc_wdb_open(gen_path, XC_WDB_OPEN, &rn->w, &xe) != XC_OK)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot open for writing: %s", gen_path, xe.message);
-    uint32_t docs = 0;
-    kt_status st = KT_OK;
-    if (xc_wdb_doc_count(rn->w, &docs, &xe) != XC_OK || xc_wdb_begin(rn->w, &xe) != XC_OK)
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
-    rn->index_had_documents = docs > 0;
-    if (st == KT_OK)
-        st = work(rn, ctx, err);
-    bool commit = st == KT_OK && !writes_abandoned(rn);
-    xc_status done = commit ? xc_wdb_commit_transaction(rn->w, &xe) : xc_wdb_cancel_transaction(rn->w, &xe);
-    if (st == KT_OK && done != XC_OK) {
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot commit: %s", gen_path, xe.message);
-        commit = false;
-    }
-    xc_status closed = xc_wdb_close(rn->w, &xe);
-    rn->w = NULL;
-    if (st == KT_OK && closed != XC_OK)
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot close: %s", gen_path, xe.message);
-    if (!commit)
-        rn->stats->indexed = rn->stats->added = rn->stats->replaced = rn->stats->unchanged = rn->stats->deleted = 0;
-    return st;
-}
+/* ---- updating and deleting ---------------------------------------------------------------- */
 
 /* An update adds documents made the way this kyotei makes them: an index written by another
  * version must be rebuilt first, or it would hold two kinds of document. */
@@ -543,6 +548,62 @@ static kt_status check_schema(const char *db_dir, const char *gen_path, kt_error
     return st;
 }
 
+/* Runs work inside one transaction per shard of the current generation, so readers see all of a
+ * shard's change or none of it. */
+static kt_status in_transactions(const char *db_dir, run *rn, kt_status (*work)(run *, void *, kt_error *), void *ctx,
+                                 kt_error *err)
+{
+    unsigned n = rn->layout.shards;
+    rn->w = calloc(n, sizeof *rn->w);
+    rn->had_documents = calloc(n, sizeof *rn->had_documents);
+    if (!rn->w || !rn->had_documents) {
+        free(rn->w);
+        free(rn->had_documents);
+        rn->w = NULL;
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    }
+    kt_status st = KT_OK;
+    unsigned opened = 0;
+    for (; st == KT_OK && opened < n; opened++) {
+        char path[KT_PATH_MAX];
+        xc_error xe;
+        uint32_t docs = 0;
+        st = kt_layout_shard_path(path, db_dir, &rn->layout, opened, err);
+        if (st != KT_OK)
+            break;
+        if (xc_wdb_open(path, XC_WDB_OPEN, &rn->w[opened], &xe) != XC_OK) {
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot open for writing: %s", path, xe.message);
+            break;
+        }
+        if (xc_wdb_doc_count(rn->w[opened], &docs, &xe) != XC_OK || xc_wdb_begin(rn->w[opened], &xe) != XC_OK)
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", path, xe.message);
+        rn->had_documents[opened] = docs > 0;
+    }
+    if (st == KT_OK)
+        st = work(rn, ctx, err);
+    bool commit = st == KT_OK && !atomic_load(&rn->abandoned);
+    for (unsigned s = 0; s < n; s++) {
+        if (!rn->w[s])
+            continue;
+        xc_error xe;
+        xc_status done = commit ? xc_wdb_commit_transaction(rn->w[s], &xe) : xc_wdb_cancel_transaction(rn->w[s], &xe);
+        if (commit && done != XC_OK) {
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot commit: %s", db_dir, xe.message);
+            commit = false; /* the later shards are left as they were */
+        }
+        xc_status closed = xc_wdb_close(rn->w[s], &xe);
+        if (st == KT_OK && closed != XC_OK)
+            st = kt_error_set(err, KT_ERR_INDEX, "%s: cannot close: %s", db_dir, xe.message);
+    }
+    free(rn->w);
+    free(rn->had_documents);
+    rn->w = NULL;
+    rn->had_documents = NULL;
+    if (!commit)
+        rn->stats->indexed = rn->stats->added = rn->stats->replaced = rn->stats->unchanged = rn->stats->deleted = 0;
+    return st;
+}
+
 typedef struct name_list {
     const char *const *names;
     size_t n;
@@ -551,7 +612,7 @@ typedef struct name_list {
 static kt_status update_work(run *rn, void *ctx, kt_error *err)
 {
     const name_list *files = ctx;
-    return index_files(rn, files->names, files->n, err);
+    return read_files(rn, files->names, files->n, false, err);
 }
 
 /* A rebuild, or an update (which builds the index when there is none yet), under the lock. */
@@ -560,25 +621,38 @@ static kt_status write_run(const char *db_dir, const char *const *files, size_t 
 {
     memset(stats, 0, sizeof *stats);
     int lock_fd;
-    unsigned long gen;
-    kt_status st = open_index(db_dir, true, &lock_fd, &gen, err);
+    kt_layout cur;
+    kt_status st = kt_layout_open(db_dir, true, &lock_fd, &cur, err);
     if (st != KT_OK)
         return st;
-    run rn = {lex, opts, stats, NULL, false, {0}};
-    if (!update || gen == 0) {
-        st = rebuild_locked(db_dir, gen, files, n_files, &rn, err);
-    } else {
-        char gen_path[4096];
-        snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, gen);
+    run rn = {.lex = lex, .o = opts, .stats = stats, .layout = cur};
+    st = open_workers(&rn, err);
+    if (st == KT_OK && (!update || cur.gen == 0)) {
+        st = rebuild_locked(db_dir, &cur, files, n_files, &rn, err);
+    } else if (st == KT_OK) {
+        char first[KT_PATH_MAX];
         name_list list = {files, n_files};
-        st = check_schema(db_dir, gen_path, err);
+        if (opts && opts->shards > 1 && opts->shards != cur.shards)
+            st = kt_error_set(err, KT_ERR_INDEX, "%s has %u shard%s; rebuild it to change that", db_dir, cur.shards,
+                              cur.shards == 1 ? "" : "s");
         if (st == KT_OK)
-            st = in_transaction(gen_path, &rn, update_work, &list, err);
+            st = kt_layout_shard_path(first, db_dir, &cur, 0, err);
+        if (st == KT_OK)
+            st = check_schema(db_dir, first, err);
+        if (st == KT_OK)
+            st = in_transactions(db_dir, &rn, update_work, &list, err);
         if (st == KT_OK)
             st = bad_rows_status(&rn, db_dir, err);
     }
+    close_workers(&rn);
     close(lock_fd);
     return st;
+}
+
+kt_status kt_index_rebuild(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
+                           const kt_build_options *opts, kt_build_stats *stats, kt_error *err)
+{
+    return write_run(db_dir, files, n_files, lex, opts, false, stats, err);
 }
 
 kt_status kt_index_update(const char *db_dir, const char *const *files, size_t n_files, kt_lexicon *lex,
@@ -597,8 +671,9 @@ static kt_status delete_work(run *rn, void *ctx, kt_error *err)
         xc_error xe;
         bool fits = *id && strlen(id) + 1 < sizeof unique;
         if (fits) {
+            xc_wdb *w = rn->w[kt_layout_shard_of(id, rn->layout.shards)];
             snprintf(unique, sizeof unique, KT_PREFIX_ID "%s", id);
-            if (xc_wdb_term_freq(rn->w, unique, &had, &xe) != XC_OK || (had && xc_wdb_delete(rn->w, unique, &xe) != XC_OK))
+            if (xc_wdb_term_freq(w, unique, &had, &xe) != XC_OK || (had && xc_wdb_delete(w, unique, &xe) != XC_OK))
                 return kt_error_set(err, KT_ERR_INDEX, "cannot delete '%s': %s", id, xe.message);
         }
         if (had) {
@@ -616,19 +691,17 @@ kt_status kt_index_delete(const char *db_dir, const char *const *ids, size_t n_i
 {
     memset(stats, 0, sizeof *stats);
     int lock_fd;
-    unsigned long gen;
-    kt_status st = open_index(db_dir, false, &lock_fd, &gen, err);
+    kt_layout cur;
+    kt_status st = kt_layout_open(db_dir, false, &lock_fd, &cur, err);
     if (st != KT_OK)
         return st;
-    if (gen == 0) {
+    if (cur.gen == 0) {
         close(lock_fd);
         return kt_error_set(err, KT_ERR_INDEX, "%s: no index here yet", db_dir);
     }
-    char gen_path[4096];
-    snprintf(gen_path, sizeof gen_path, "%s/" GEN_PREFIX "%lu", db_dir, gen);
-    run rn = {NULL, opts, stats, NULL, false, {0}};
+    run rn = {.o = opts, .stats = stats, .layout = cur};
     name_list list = {ids, n_ids};
-    st = in_transaction(gen_path, &rn, delete_work, &list, err);
+    st = in_transactions(db_dir, &rn, delete_work, &list, err);
     close(lock_fd);
     return st;
 }
@@ -637,8 +710,11 @@ kt_status kt_index_check(const char *const *files, size_t n_files, kt_lexicon *l
                          kt_build_stats *stats, kt_error *err)
 {
     memset(stats, 0, sizeof *stats);
-    run rn = {lex, opts, stats, NULL, false, {0}};
-    kt_status st = index_files(&rn, files, n_files, err);
+    run rn = {.lex = lex, .o = opts, .stats = stats, .layout = {0, 1, false}};
+    kt_status st = open_workers(&rn, err);
+    if (st == KT_OK)
+        st = read_files(&rn, files, n_files, false, err);
+    close_workers(&rn);
     if (st == KT_OK && stats->rejected)
         st = kt_error_set(err, KT_ERR_INPUT, "%zu bad row%s", stats->rejected, stats->rejected == 1 ? "" : "s");
     return st;

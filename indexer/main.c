@@ -2,6 +2,7 @@
  *
  * The front: it reads argv and the environment, opens the lexicon, calls the library
  * (indexer/build.h) and turns the outcome into messages, a progress line and an exit status. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,8 @@
 #include "indexer/build.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_ROWS = 1, EXIT_ERROR = 2, EXIT_SKIPPED = 3 };
-enum { OPT_VERSION = 256, OPT_UPDATE, OPT_DELETE, OPT_CHECK, OPT_SKIP_BAD, OPT_FORMAT, OPT_ENCODING };
+enum { OPT_VERSION = 256, OPT_UPDATE, OPT_DELETE, OPT_CHECK, OPT_SKIP_BAD, OPT_FORMAT, OPT_ENCODING, OPT_THREADS,
+       OPT_FLUSH, OPT_SHARDS, OPT_NO_COMPACT };
 
 static void usage(FILE *out)
 {
@@ -32,6 +34,12 @@ static void usage(FILE *out)
           "  --skip-bad        write the good rows even when some rows are bad (exit status 3)\n"
           "  --format FMT      csv, tsv or jsonl (default: by the file's extension, else csv)\n"
           "  --encoding ENC    utf-8 (default) or cp932 (Shift_JIS), or any encoding iconv knows\n"
+          "  --threads N       threads that tokenize and write (default: one per processor)\n"
+          "  --flush N         a rebuild commits every N agreements per thread (default 2000):\n"
+          "                    memory grows with N, not with the input\n"
+          "  --shards N        a rebuild splits the index into N shards by a hash of the id, searched\n"
+          "                    as one; an update keeps the index's own number (default 1)\n"
+          "  --no-compact      a rebuild on one thread skips the final compaction (faster, larger)\n"
           "  -q, --quiet       no progress line, no summary\n"
           "  -v, --verbose     also list warnings one by one and say what each run did\n"
           "  -h, --help        this help\n"
@@ -44,6 +52,26 @@ static void usage(FILE *out)
           "Exit status: 0 done, 1 bad rows (nothing written), 2 other error,\n"
           "3 bad rows skipped with --skip-bad (the good rows were written).\n",
           out);
+}
+
+/* A whole number from 1 to max, in decimal. */
+static bool parse_count(const char *text, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || end == text || *end || *text == '-' || v < 1 || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static const char *long_name(const struct option *opts, int val)
+{
+    for (; opts->name; opts++)
+        if (opts->val == val)
+            return opts->name;
+    return "?";
 }
 
 typedef struct front {
@@ -113,6 +141,8 @@ int main(int argc, char **argv)
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD}, {"format", required_argument, NULL, OPT_FORMAT},
         {"encoding", required_argument, NULL, OPT_ENCODING}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"flush", required_argument, NULL, OPT_FLUSH},
+        {"shards", required_argument, NULL, OPT_SHARDS}, {"no-compact", no_argument, NULL, OPT_NO_COMPACT},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
     const char *db = getenv("KYOTEI_DB");
@@ -141,6 +171,25 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_ENCODING: opts.input.encoding = optarg; break;
+        case OPT_THREADS:
+        case OPT_FLUSH:
+        case OPT_SHARDS: {
+            unsigned long max = c == OPT_SHARDS ? 256 : c == OPT_THREADS ? 64 : 10000000;
+            unsigned long v;
+            if (!parse_count(optarg, max, &v)) {
+                fprintf(stderr, "kyotei-index: --%s: expected a number from 1 to %lu\n", long_name(long_options, c),
+                        max);
+                return EXIT_ERROR;
+            }
+            if (c == OPT_THREADS)
+                opts.threads = (unsigned)v;
+            else if (c == OPT_FLUSH)
+                opts.flush_every = v;
+            else
+                opts.shards = (unsigned)v;
+            break;
+        }
+        case OPT_NO_COMPACT: opts.no_compact = true; break;
         case 'q': f.quiet = true; break;
         case 'v': f.verbose = true; break;
         case 'h': usage(stdout); return EXIT_OK;
@@ -174,14 +223,20 @@ int main(int argc, char **argv)
     kt_build_stats stats;
     kt_status st;
     kt_lexicon *lex = NULL;
+    char *data_dir = NULL;
     if (mode != DELETE) {
-        char *data_dir = kt_data_dir(&err);
+        data_dir = kt_data_dir(&err);
         if (!data_dir || kt_lexicon_open(data_dir, &lex, &err) != KT_OK) {
             fprintf(stderr, "kyotei-index: %s\n", err.message);
             free(data_dir);
             return EXIT_ERROR;
         }
-        free(data_dir);
+    }
+    /* the other threads open their own lexicons from the same place */
+    opts.data_dir = data_dir;
+    if (!opts.threads) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        opts.threads = cpus > 1 ? (unsigned)(cpus > 64 ? 64 : cpus) : 1;
     }
     static const char *const what[] = {"rebuilt", "updated", "deleted", "checked"};
     switch (mode) {
@@ -191,6 +246,7 @@ int main(int argc, char **argv)
     default: st = kt_index_check(args, n_args, lex, &opts, &stats, &err); break;
     }
     kt_lexicon_close(lex);
+    free(data_dir);
     if (st != KT_OK && st != KT_ERR_INPUT) {
         clear_progress(&f);
         fprintf(stderr, "kyotei-index: %s\n", err.message);
