@@ -14,7 +14,9 @@ turns, so that a machine busy with other work slows them all alike. Each configu
 must equal the single index's (ids, ranks, totals, facets), or the script stops.
 
 Prints a Markdown table: p50 and p99 latency per query (ms) and the ratio to the single index, for
-relevance order and for newest-first order, and the index sizes.
+relevance order, newest-first order and counts only (--limit 0: totals and facets, no page); how
+the single index's time grows with the number of matches (exact facets visit every match); and
+the index sizes.
 """
 import argparse
 import csv
@@ -118,6 +120,23 @@ def essence(answer):
     return (answer["total"], [(h["id"], h["rank"], round(h["score"], 9)) for h in answer["hits"]], answer["facets"])
 
 
+def per_match(bin_dir, whole, queries):
+    """Least squares of the single index's time (best of three, --limit 0) on its match count."""
+    b = Batch(bin_dir, [whole], ["--limit", "0"])
+    points = []
+    for q in queries:
+        t, answer = min((b.ask(q) for _ in range(3)), key=lambda x: x[0])
+        points.append((answer["total"], t * 1000))
+    b.close()
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+    print(f"one index, counts only: {my - slope * mx:.2f} ms + {slope * 1000:.3f} ms per 1000 matches "
+          f"(least squares over {n} queries, matches {min(x for x, _ in points)}..{max(x for x, _ in points)})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="the folder holding kyotei-index and kyotei-search")
@@ -143,7 +162,7 @@ def main():
                (f"{args.shards} local shards", shards),
                (f"1 local + {args.shards - 1} remote", [shards[0]] + remote[1:]),
                (f"{args.shards} remote shards", remote)]
-    orders = [("relevance", []), ("newest first", ["--sort", "-date"])]
+    orders = [("relevance", []), ("newest first", ["--sort", "-date"]), ("counts only", ["--limit", "0"])]
     try:
         rows = []
         for order, extra in orders:
@@ -176,6 +195,7 @@ def main():
         for order, name, p50, p99, r50, r99 in rows:
             print(f"| {order} | {name} | {p50:.2f} | {p99:.2f} | {r50:.2f} | {r99:.2f} |")
         print()
+        per_match(args.bin, whole, queries)
         print(f"index: whole {du(whole) / 1e6:.1f} MB" + (f" (built in {t_whole:.0f} s)" if t_whole else "")
               + "; shards " + ", ".join(f"{du(s) / 1e6:.1f} MB" for s in shards)
               + (f" (built in {', '.join(f'{t:.0f} s' for t in t_shards)})" if all(t_shards) else ""))
