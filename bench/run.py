@@ -27,6 +27,7 @@ Engines (bench/README.md says exactly what each one does):
 import argparse
 import csv
 import json
+import math
 import os
 import shutil
 import statistics
@@ -98,7 +99,7 @@ def percentile(values, p):
     s = sorted(values)
     if not s:
         return float("nan")
-    k = max(0, min(len(s) - 1, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(p / 100.0 * len(s)) - 1))
     return s[k]
 
 
