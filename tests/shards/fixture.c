@@ -1,4 +1,5 @@
 #include "tests/shards/fixture.h"
+#include "tests/shards/servers.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -93,6 +94,31 @@ void fx_free(fx_indexes *fx)
     for (size_t k = 0; k < fx->n_shards; k++)
         free(fx->shard[k]);
     memset(fx, 0, sizeof *fx);
+}
+
+fx_group fx_shared;
+
+int fx_group_setup(size_t n)
+{
+    fx_build(&fx_shared.ix, n);
+    const char *spec[] = {fx_shared.ix.whole};
+    fx_shared.whole = fx_open(spec, 1, NULL);
+    return 0;
+}
+
+int fx_group_teardown(void **state)
+{
+    (void)state;
+    kt_searcher_close(fx_shared.whole);
+    fx_free(&fx_shared.ix);
+    return 0;
+}
+
+int fx_stop_servers(void **state)
+{
+    (void)state;
+    srv_stop_all();
+    return 0;
 }
 
 kt_searcher *fx_open(const char *const *specs, size_t n, const kt_searcher_options *opts)

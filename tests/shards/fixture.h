@@ -19,6 +19,21 @@ typedef struct fx_indexes {
     size_t rows;                    /* agreements in the corpus */
 } fx_indexes;
 
+/* What the tests of one program share: the indexes, and a searcher over the whole one. */
+typedef struct fx_group {
+    fx_indexes ix;
+    kt_searcher *whole;
+} fx_group;
+
+extern fx_group fx_shared;
+
+/* For cmocka: a group setup that builds fx_shared with n shards (call it from a setup of one's
+ * own, which chooses n), the matching group teardown, and a test teardown that stops every server
+ * the test started (tests/shards/servers.h). */
+int fx_group_setup(size_t n);
+int fx_group_teardown(void **state);
+int fx_stop_servers(void **state);
+
 /* Builds the whole index and n shards in a fresh scratch directory. */
 void fx_build(fx_indexes *fx, size_t n);
 

@@ -43,16 +43,22 @@ static void pause_ms(long ms)
     }
 }
 
-/* A socket bound to 127.0.0.1 on port (0: the kernel picks a free one); *bound gets the port. */
-static int bind_loopback(unsigned port, unsigned *bound)
+static struct sockaddr_in loopback(unsigned port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons((unsigned short)port);
+    return a;
+}
+
+/* A socket bound to 127.0.0.1 on port (0: the kernel picks a free one); *bound gets the port. */
+static int bind_loopback(unsigned port, unsigned *bound)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = loopback(port);
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     socklen_t len = sizeof a;
     assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
@@ -84,11 +90,7 @@ unsigned srv_full(void)
     int fd = bind_loopback(0, &port);
     assert_int_equal(listen(fd, 0), 0);
     silent_fds[n_silent++] = fd;
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((unsigned short)port);
+    struct sockaddr_in a = loopback(port);
     /* a queue of length 0 holds one connection; the second fills what is left */
     for (int i = 0; i < 2; i++) {
         int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -106,11 +108,7 @@ static bool accepts(unsigned port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((unsigned short)port);
+    struct sockaddr_in a = loopback(port);
     bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
     close(fd);
     return ok;

@@ -11,31 +11,10 @@
 #include "searcher/batch.h"
 #include "searcher/write.h"
 
-static fx_indexes fx;
-static kt_searcher *whole;
-
 static int group_setup(void **state)
 {
     (void)state;
-    fx_build(&fx, 2);
-    const char *spec[] = {fx.whole};
-    whole = fx_open(spec, 1, NULL);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    kt_searcher_close(whole);
-    fx_free(&fx);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    srv_stop_all();
-    return 0;
+    return fx_group_setup(2);
 }
 
 /* A stream holding len bytes of text, at its start. */
@@ -133,13 +112,13 @@ static void test_each_line_is_the_json_of_its_search(void **state)
         kt_batch_stats stats;
         json_t *lines;
         kt_error err = {0};
-        KIT_OK(run(whole, &bases[b], text, sizeof text - 1, &stats, &lines, &err), &err);
+        KIT_OK(run(fx_shared.whole, &bases[b], text, sizeof text - 1, &stats, &lines, &err), &err);
         assert_int_equal(json_array_size(lines), 5);
         assert_int_equal(stats.queries, 5);
         assert_int_equal(stats.failed, 0);
         size_t found = 0;
         for (size_t i = 0; i < 5; i++) {
-            json_t *want = expected(whole, &bases[b], queries[i]);
+            json_t *want = expected(fx_shared.whole, &bases[b], queries[i]);
             found += json_integer_value(json_object_get(want, "total")) > 0;
             assert_json_equal(want, json_array_get(lines, i));
             json_decref(want);
@@ -187,24 +166,24 @@ static void test_bad_lines_get_an_error_and_the_run_goes_on(void **state)
     kt_batch_stats stats;
     json_t *lines;
     kt_error err = {0};
-    KIT_OK(run(whole, &base, text.data, text.len, &stats, &lines, &err), &err);
+    KIT_OK(run(fx_shared.whole, &base, text.data, text.len, &stats, &lines, &err), &err);
     assert_int_equal(json_array_size(lines), 8);
     assert_int_equal(stats.queries, 8);
     assert_int_equal(stats.failed, 5);
     assert_int_equal(stats.found, 2);
 
-    json_t *want = expected(whole, &base, "交流");
+    json_t *want = expected(fx_shared.whole, &base, "交流");
     assert_json_equal(want, json_array_get(lines, 0));
     json_decref(want);
     assert_error_object(json_array_get(lines, 1), 2, NULL, "UTF-8");
     assert_error_object(json_array_get(lines, 2), 3, NULL, "NUL");
-    want = expected(whole, &base, kt_buf_str(&longest));
+    want = expected(fx_shared.whole, &base, kt_buf_str(&longest));
     assert_json_equal(want, json_array_get(lines, 3));
     json_decref(want);
     assert_error_object(json_array_get(lines, 4), 5, NULL, "longer than 4096 bytes");
     assert_error_object(json_array_get(lines, 5), 6, kt_buf_str(&many), "");
     assert_error_object(json_array_get(lines, 6), 8, NULL, "longer than 4096 bytes");
-    want = expected(whole, &base, "観光");
+    want = expected(fx_shared.whole, &base, "観光");
     assert_json_equal(want, json_array_get(lines, 7));
     json_decref(want);
 
@@ -221,7 +200,7 @@ static void test_empty_input_and_failing_output(void **state)
     kt_batch_stats stats = {1, 1, 1};
     json_t *lines;
     kt_error err = {0};
-    KIT_OK(run(whole, &base, "", 0, &stats, &lines, &err), &err);
+    KIT_OK(run(fx_shared.whole, &base, "", 0, &stats, &lines, &err), &err);
     assert_int_equal(json_array_size(lines), 0);
     assert_int_equal(stats.queries + stats.found + stats.failed, 0);
     json_decref(lines);
@@ -231,7 +210,7 @@ static void test_empty_input_and_failing_output(void **state)
     if (!full)
         skip();
     FILE *in = input("交流\n観光\n", strlen("交流\n観光\n"));
-    assert_int_equal(kt_batch_run(whole, &base, in, full, &stats, &err), KT_ERR_IO);
+    assert_int_equal(kt_batch_run(fx_shared.whole, &base, in, full, &stats, &err), KT_ERR_IO);
     KIT_CONTAINS(err.message, "cannot write");
     assert_int_equal(stats.queries, 1);
     fclose(in);
@@ -244,17 +223,17 @@ static void test_shard_down_during_a_batch(void **state)
 {
     (void)state;
     srv_need_tcpsrv();
-    unsigned port = srv_serve(fx.shard[1], 0);
+    unsigned port = srv_serve(fx_shared.ix.shard[1], 0);
     char spec1[64];
     snprintf(spec1, sizeof spec1, "tcp://127.0.0.1:%u", port);
-    const char *specs[] = {fx.shard[0], spec1};
+    const char *specs[] = {fx_shared.ix.shard[0], spec1};
     kt_searcher_options strict_opts, partial_opts;
     kt_searcher_options_init(&strict_opts);
     strict_opts.timeout_ms = strict_opts.connect_timeout_ms = 2000; /* refused at once; live ones answer */
     partial_opts = strict_opts;
     partial_opts.allow_partial = true;
     kt_searcher *strict = fx_open(specs, 2, &strict_opts), *partial = fx_open(specs, 2, &partial_opts);
-    const char *local[] = {fx.shard[0]};
+    const char *local[] = {fx_shared.ix.shard[0]};
     kt_searcher *half = fx_open(local, 1, NULL);
     kt_search_request base = {.limit = 5};
     static const char text[] = "交流\n観光\n経済\n";
@@ -263,7 +242,7 @@ static void test_shard_down_during_a_batch(void **state)
     kt_error err = {0};
     KIT_OK(run(strict, &base, text, sizeof text - 1, &stats, &lines, &err), &err);
     assert_int_equal(json_array_size(lines), 3);
-    json_t *want = expected(whole, &base, "経済");
+    json_t *want = expected(fx_shared.whole, &base, "経済");
     assert_json_equal(want, json_array_get(lines, 2));
     json_decref(want);
     json_decref(lines);
@@ -298,7 +277,7 @@ int main(void)
         cmocka_unit_test(test_each_line_is_the_json_of_its_search),
         cmocka_unit_test(test_bad_lines_get_an_error_and_the_run_goes_on),
         cmocka_unit_test(test_empty_input_and_failing_output),
-        cmocka_unit_test_teardown(test_shard_down_during_a_batch, teardown),
+        cmocka_unit_test_teardown(test_shard_down_during_a_batch, fx_stop_servers),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_group_teardown);
 }

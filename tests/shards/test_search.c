@@ -13,31 +13,10 @@
 
 #include "xapian-c/xc.h"
 
-static fx_indexes fx;
-static kt_searcher *whole;
-
 static int group_setup(void **state)
 {
     (void)state;
-    fx_build(&fx, 3);
-    const char *spec[] = {fx.whole};
-    whole = fx_open(spec, 1, NULL);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    kt_searcher_close(whole);
-    fx_free(&fx);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    srv_stop_all();
-    return 0;
+    return fx_group_setup(3);
 }
 
 static char *tcp_spec(unsigned port)
@@ -74,15 +53,15 @@ static void assert_missing(const kt_result *r, const char *name)
 static void test_three_local_shards_match_one_index(void **state)
 {
     (void)state;
-    const char *specs[] = {fx.shard[0], fx.shard[1], fx.shard[2]};
+    const char *specs[] = {fx_shared.ix.shard[0], fx_shared.ix.shard[1], fx_shared.ix.shard[2]};
     kt_searcher *s = fx_open(specs, 3, NULL);
     assert_int_equal(kt_searcher_missing(s, NULL), 0);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     /* the order the shards are named in plays no part */
     kt_searcher_close(s);
-    const char *reversed[] = {fx.shard[2], fx.shard[0], fx.shard[1]};
+    const char *reversed[] = {fx_shared.ix.shard[2], fx_shared.ix.shard[0], fx_shared.ix.shard[1]};
     s = fx_open(reversed, 3, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
 }
 
@@ -91,13 +70,13 @@ static void test_shard_lists_match_one_index(void **state)
     (void)state;
     /* a list in a folder of its own, naming the shards relative to itself, with a comment, a
      * blank line and a CRLF line end; and Xapian opens the very same file */
-    char *lists = kit_path(fx.tmp, "lists");
+    char *lists = kit_path(fx_shared.ix.tmp, "lists");
     assert_int_equal(mkdir(lists, 0777), 0);
     char *list = kit_write(lists, "three.shards",
                            "# the corpus in three\n\nauto ../shard0\r\nauto ../shard1\nauto ../shard2\n");
     const char *spec[] = {list};
     kt_searcher *s = fx_open(spec, 1, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
     xc_db *db = NULL;
     xc_error xe;
@@ -105,24 +84,24 @@ static void test_shard_lists_match_one_index(void **state)
     char *plain = kit_write(lists, "plain.shards", "auto ../shard0\nauto ../shard1\nauto ../shard2\n");
     assert_int_equal(xc_db_open(plain, &db, &xe), XC_OK);
     assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
-    assert_int_equal(n, fx.rows);
+    assert_int_equal(n, fx_shared.ix.rows);
     xc_db_close(db);
 
     /* a list naming another list, and a shard given beside a list */
     char *inner = kit_write(lists, "inner.shards", "auto ../shard1\nauto ../shard2\n");
     char *outer = kit_write(lists, "outer.shards", "auto inner.shards\n");
-    const char *nested[] = {fx.shard[0], outer};
+    const char *nested[] = {fx_shared.ix.shard[0], outer};
     s = fx_open(nested, 2, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
 
     /* a folder whose XAPIANDB names the shards, as a folder of shards could */
-    char *bundle = kit_path(fx.tmp, "bundle");
+    char *bundle = kit_path(fx_shared.ix.tmp, "bundle");
     assert_int_equal(mkdir(bundle, 0777), 0);
     char *stub = kit_write(bundle, "XAPIANDB", "auto ../shard0\nauto ../shard1\nauto ../shard2\n");
     const char *folder[] = {bundle};
     s = fx_open(folder, 1, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
 
     free(stub);
@@ -138,27 +117,27 @@ static void test_remote_and_local_shards_match_one_index(void **state)
 {
     (void)state;
     srv_need_tcpsrv();
-    unsigned p1 = srv_serve(fx.shard[1], 0), p2 = srv_serve(fx.shard[2], 0);
+    unsigned p1 = srv_serve(fx_shared.ix.shard[1], 0), p2 = srv_serve(fx_shared.ix.shard[2], 0);
     char *t1 = tcp_spec(p1), *t2 = tcp_spec(p2);
-    const char *specs[] = {fx.shard[0], t1, t2};
+    const char *specs[] = {fx_shared.ix.shard[0], t1, t2};
     kt_searcher *s = fx_open(specs, 3, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
 
     /* the same from a shard list with remote lines, which Xapian's tools can open too */
     char text[256];
     snprintf(text, sizeof text, "auto shard0\nremote 127.0.0.1:%u\nremote 127.0.0.1:%u\n", p1, p2);
-    char *list = kit_write(fx.tmp, "mixed.shards", text);
+    char *list = kit_write(fx_shared.ix.tmp, "mixed.shards", text);
     const char *spec[] = {list};
     s = fx_open(spec, 1, NULL);
-    fx_assert_same_searches(whole, s);
+    fx_assert_same_searches(fx_shared.whole, s);
     kt_searcher_close(s);
     xc_db *db = NULL;
     xc_error xe;
     uint32_t n = 0;
     assert_int_equal(xc_db_open(list, &db, &xe), XC_OK);
     assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
-    assert_int_equal(n, fx.rows);
+    assert_int_equal(n, fx_shared.ix.rows);
     xc_db_close(db);
     free(list);
     free(t1);
@@ -171,7 +150,7 @@ static void test_remote_schema_is_checked(void **state)
 {
     (void)state;
     srv_need_tcpsrv();
-    char *foreign = kit_path(fx.tmp, "foreign");
+    char *foreign = kit_path(fx_shared.ix.tmp, "foreign");
     xc_wdb *w = NULL;
     xc_doc *d = NULL;
     xc_error xe;
@@ -183,7 +162,7 @@ static void test_remote_schema_is_checked(void **state)
     xc_doc_free(d);
     unsigned port = srv_serve(foreign, 0);
     char *t = tcp_spec(port);
-    const char *specs[] = {fx.shard[0], t};
+    const char *specs[] = {fx_shared.ix.shard[0], t};
     for (int partial = 0; partial < 2; partial++) {
         kt_searcher_options o = quick(partial);
         kt_searcher *s = NULL;
@@ -204,10 +183,10 @@ typedef enum down_kind { DOWN_CLOSED, DOWN_SILENT, DOWN_FULL } down_kind;
 static void check_down_shard(down_kind kind)
 {
     srv_need_tcpsrv();
-    unsigned p1 = srv_serve(fx.shard[1], 0);
+    unsigned p1 = srv_serve(fx_shared.ix.shard[1], 0);
     unsigned p2 = kind == DOWN_CLOSED ? srv_closed() : kind == DOWN_SILENT ? srv_silent() : srv_full();
     char *t1 = tcp_spec(p1), *t2 = tcp_spec(p2);
-    const char *specs[] = {fx.shard[0], t1, t2};
+    const char *specs[] = {fx_shared.ix.shard[0], t1, t2};
 
     kt_searcher_options strict = quick(false);
     kt_searcher *s = NULL;
@@ -221,7 +200,7 @@ static void check_down_shard(down_kind kind)
     assert_true(took < QUICK_ANSWER_MS + SLACK_MS);
 
     /* partial: exactly what the other two shards give on their own */
-    const char *others_specs[] = {fx.shard[0], fx.shard[1]};
+    const char *others_specs[] = {fx_shared.ix.shard[0], fx_shared.ix.shard[1]};
     kt_searcher *others = fx_open(others_specs, 2, NULL);
     kt_searcher_options partial = quick(true);
     start = srv_now_ms();
@@ -235,7 +214,7 @@ static void check_down_shard(down_kind kind)
     assert_missing(got, t2);
     assert_int_equal(want->n_shards_missing, 0);
     fx_assert_same(want, got, "交流 without the shard that is down");
-    assert_true(got->total > 0 && got->total < fx.rows);
+    assert_true(got->total > 0 && got->total < fx_shared.ix.rows);
     kt_result_free(want);
     kt_result_free(got);
     kt_searcher_close(s);
@@ -275,15 +254,15 @@ static void test_server_goes_away_and_comes_back(void **state)
 {
     (void)state;
     srv_need_tcpsrv();
-    unsigned port = srv_serve(fx.shard[2], 0);
+    unsigned port = srv_serve(fx_shared.ix.shard[2], 0);
     char *t = tcp_spec(port);
-    const char *specs[] = {fx.shard[0], fx.shard[1], t};
+    const char *specs[] = {fx_shared.ix.shard[0], fx_shared.ix.shard[1], t};
     kt_searcher_options strict_opts = quick(false), partial_opts = quick(true);
     kt_searcher *strict = fx_open(specs, 3, &strict_opts), *partial = fx_open(specs, 3, &partial_opts);
-    const char *others_specs[] = {fx.shard[0], fx.shard[1]};
+    const char *others_specs[] = {fx_shared.ix.shard[0], fx_shared.ix.shard[1]};
     kt_searcher *others = fx_open(others_specs, 2, NULL);
     kt_search_request req = {.query = "経済", .limit = 5};
-    kt_result *want = fx_search(whole, &req), *got = fx_search(strict, &req);
+    kt_result *want = fx_search(fx_shared.whole, &req), *got = fx_search(strict, &req);
     fx_assert_same(want, got, "経済 with every shard up");
     kt_result_free(got);
     got = fx_search(partial, &req);
@@ -304,7 +283,7 @@ static void test_server_goes_away_and_comes_back(void **state)
     kt_result_free(got);
     kt_result_free(rest);
 
-    srv_serve(fx.shard[2], port);
+    srv_serve(fx_shared.ix.shard[2], port);
     got = fx_search(strict, &req);
     fx_assert_same(want, got, "経済 once the server is back");
     assert_int_equal(got->n_shards_missing, 0);
@@ -322,8 +301,8 @@ static void test_rebuild_is_served(void **state)
 {
     (void)state;
     srv_need_tcpsrv();
-    char *dir = kit_path(fx.tmp, "rebuilt");
-    char *csv = kit_write(fx.tmp, "one.csv",
+    char *dir = kit_path(fx_shared.ix.tmp, "rebuilt");
+    char *csv = kit_write(fx_shared.ix.tmp, "one.csv",
                           "id,title,description,country\nr-1,宇宙協定,宇宙開発の協力,米国\n");
     kt_lexicon *lex = kit_lexicon();
     kt_error err = {0};
@@ -344,7 +323,7 @@ static void test_rebuild_is_served(void **state)
     s = fx_open(spec, 1, NULL);
     req.query = "交流";
     r = fx_search(s, &req);
-    kt_result *want = fx_search(whole, &req);
+    kt_result *want = fx_search(fx_shared.whole, &req);
     fx_assert_same(want, r, "交流 after a rebuild of the served index");
     kt_result_free(want);
     kt_result_free(r);
@@ -366,16 +345,16 @@ static void test_binding_adds_one_database_to_another(void **state)
     assert_int_equal(xc_db_add_db(all, NULL, &xe), XC_ERR_INVALID);
     assert_int_equal(xc_db_add_db(NULL, all, &xe), XC_ERR_INVALID);
     assert_int_equal(xc_db_add_db(all, all, &xe), XC_ERR_INVALID);
-    for (size_t k = 0; k < fx.n_shards; k++) {
-        assert_int_equal(xc_db_open(fx.shard[k], &one, &xe), XC_OK);
+    for (size_t k = 0; k < fx_shared.ix.n_shards; k++) {
+        assert_int_equal(xc_db_open(fx_shared.ix.shard[k], &one, &xe), XC_OK);
         assert_int_equal(xc_db_doc_count(one, &n, &xe), XC_OK);
         total += n;
         assert_int_equal(xc_db_add_db(all, one, &xe), XC_OK);
         xc_db_close(one); /* the shard stays open in `all` */
     }
     assert_int_equal(xc_db_doc_count(all, &n, &xe), XC_OK);
-    assert_int_equal(n, fx.rows);
-    assert_int_equal(total, fx.rows);
+    assert_int_equal(n, fx_shared.ix.rows);
+    assert_int_equal(total, fx_shared.ix.rows);
     xc_db_close(all);
 }
 
@@ -384,14 +363,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_three_local_shards_match_one_index),
         cmocka_unit_test(test_shard_lists_match_one_index),
-        cmocka_unit_test_teardown(test_remote_and_local_shards_match_one_index, teardown),
-        cmocka_unit_test_teardown(test_remote_schema_is_checked, teardown),
-        cmocka_unit_test_teardown(test_closed_port, teardown),
-        cmocka_unit_test_teardown(test_server_that_never_answers, teardown),
-        cmocka_unit_test_teardown(test_connection_that_cannot_be_made, teardown),
-        cmocka_unit_test_teardown(test_server_goes_away_and_comes_back, teardown),
-        cmocka_unit_test_teardown(test_rebuild_is_served, teardown),
+        cmocka_unit_test_teardown(test_remote_and_local_shards_match_one_index, fx_stop_servers),
+        cmocka_unit_test_teardown(test_remote_schema_is_checked, fx_stop_servers),
+        cmocka_unit_test_teardown(test_closed_port, fx_stop_servers),
+        cmocka_unit_test_teardown(test_server_that_never_answers, fx_stop_servers),
+        cmocka_unit_test_teardown(test_connection_that_cannot_be_made, fx_stop_servers),
+        cmocka_unit_test_teardown(test_server_goes_away_and_comes_back, fx_stop_servers),
+        cmocka_unit_test_teardown(test_rebuild_is_served, fx_stop_servers),
         cmocka_unit_test(test_binding_adds_one_database_to_another),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fx_group_teardown);
 }
