@@ -111,9 +111,10 @@ static bool parse_count(const char *name, const char *text, uint32_t max, uint32
 static bool parse_year(const char *name, const char *text, int *out)
 {
     uint32_t year;
-    if (!parse_count(name, text, 9999, &year) || year < 1000) {
-        if (year < 1000)
-            fprintf(stderr, "kyotei-search: %s: expected a year such as 2010\n", name);
+    if (!parse_count(name, text, 9999, &year))
+        return false;
+    if (year < 1000) {
+        fprintf(stderr, "kyotei-search: %s: expected a year such as 2010\n", name);
         return false;
     }
     *out = (int)year;
