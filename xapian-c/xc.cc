@@ -444,10 +444,11 @@ xc_status xc_wdb_data_by_term(xc_wdb *w, const char *term, char **data, size_t *
     XC_REQUIRE(w != NULL, err);
     XC_REQUIRE(data != NULL, err);
     if (xc_status st = check_term(term, __func__, err)) return st;
+    const char *fn = __func__;  // inside the lambda __func__ would be "operator()"
     return guard(err, [&] {
         Xapian::PostingIterator it = w->db.postlist_begin(term);
         if (it == w->db.postlist_end(term))
-            return fail(err, XC_ERR_NOT_FOUND, "%s: no document holds the term", __func__);
+            return fail(err, XC_ERR_NOT_FOUND, "%s: no document holds the term", fn);
         return copy_out(w->db.get_document(*it).get_data(), data, len, err);
     });
 }
