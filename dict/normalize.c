@@ -164,7 +164,7 @@ static kt_status normalize_whole(const char *in, size_t in_len, char **out, size
         if (!copy)
             return kt_error_set(err, KT_ERR_NOMEM, "out of memory normalising %zu bytes", in_len);
         for (size_t i = 0; i < in_len; i++)
-            copy[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+            copy[i] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] - 'A' + 'a' : in[i]);
         copy[in_len] = '\0';
         *out = copy;
         *out_len = in_len;

@@ -255,7 +255,7 @@ kt_status kt_snippet_build(kt_lexicon *lex, const char *text, const kt_highlight
         st = kt_buf_append_str(&out, ellipsis);
     size_t shift = out.len; /* snippet offset = text offset - from + shift */
     for (size_t i = from; i < to && st == KT_OK; i++)
-        st = kt_buf_append_char(&out, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+        st = kt_buf_append_char(&out, (char)(text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]));
     if (st == KT_OK && to < len)
         st = kt_buf_append_str(&out, ellipsis);
     for (size_t i = 0; i < n && st == KT_OK; i++)
