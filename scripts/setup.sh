@@ -28,6 +28,7 @@ test_packages=(
   chromium chromium-driver           # the CGI browser test, headless
   fonts-noto-cjk                     # Japanese glyphs in the browser test's screenshots
   xapian-omega hyperfine             # bench/cgi: Omega's CGI to compare with, and the timer
+  clang clang-tidy cppcheck valgrind # hardening: libFuzzer targets, static analysis, memcheck
 )
 
 want=("${packages[@]}")
