@@ -92,10 +92,14 @@ static void id_set_free(id_set *set)
     }
 }
 
-/* The databases one thread of a rebuild writes: one per shard, with the documents written since
- * their last commit. */
+/* A rebuild's thread writes its documents into a series of segments, each a database per shard
+ * (BUILD/part-T-K-S: thread T, segment K, shard S), starting a new segment every segment_every
+ * documents: Xapian's cost of adding a document grows with the database it goes into, while
+ * merging a few more segments at the end costs little (bench/README.md has the figures). */
 typedef struct part {
-    xc_wdb **w;
+    xc_wdb **w;           /* the current segment, one database per shard */
+    unsigned segments;    /* segments opened so far, the current one included */
+    size_t in_segment;    /* documents in the current segment */
     size_t since_commit;
 } part;
 
@@ -109,6 +113,7 @@ typedef struct run {
     unsigned n_workers;     /* threads making documents (0: the reading thread does) */
     kt_lexicon **lexicons;  /* one per worker */
     part *parts;            /* rebuild: one per worker (at least one) */
+    char build_dir[KT_PATH_MAX]; /* rebuild: where the parts go */
     xc_wdb **w;             /* update: one per shard */
     bool *had_documents;    /* update: per shard, whether it had documents (then a write may replace) */
     atomic_bool abandoned;  /* bad rows mean nothing will be written */
@@ -128,6 +133,11 @@ static bool skip_bad(const run *rn)
 static size_t flush_every(const run *rn)
 {
     return rn->o && rn->o->flush_every ? rn->o->flush_every : KT_FLUSH_EVERY;
+}
+
+static size_t segment_every(const run *rn)
+{
+    return rn->o && rn->o->segment_every ? rn->o->segment_every : KT_SEGMENT_EVERY;
 }
 
 /* Remembers the id; *duplicate is set (a message for the row) when an earlier row had it. */
@@ -211,6 +221,9 @@ static kt_status update_row(run *rn, kt_row *row, kt_error *err)
     return KT_OK;
 }
 
+static kt_status open_segment(run *rn, unsigned t, kt_error *err);
+static kt_status close_segment(run *rn, unsigned t, kt_error *err);
+
 /* A rebuild writes a batch on the worker's thread, into that worker's databases; ids are unique
  * and the databases new, so documents are simply added. */
 static kt_status write_built(unsigned worker, kt_row *rows, size_t n, void *ctx, kt_error *err)
@@ -228,7 +241,13 @@ static kt_status write_built(unsigned worker, kt_row *rows, size_t n, void *ctx,
         /* the document's memory goes as soon as Xapian has it */
         xc_doc_free(row->doc);
         row->doc = NULL;
-        if (++p->since_commit >= flush_every(rn)) {
+        if (++p->in_segment >= segment_every(rn)) {
+            kt_status st = close_segment(rn, worker, err);
+            if (st == KT_OK)
+                st = open_segment(rn, worker, err);
+            if (st != KT_OK)
+                return st;
+        } else if (++p->since_commit >= flush_every(rn)) {
             p->since_commit = 0;
             for (unsigned s = 0; s < rn->layout.shards; s++)
                 if (xc_wdb_commit(p->w[s], &xe) != XC_OK)
@@ -275,11 +294,11 @@ static kt_status batch_done(unsigned worker, kt_row *rows, size_t n, void *ctx, 
 /* ---- reading ------------------------------------------------------------------------------ */
 
 /* A bad row or file, reported in its place among the others. */
-static kt_status push_rejected(kt_pipeline *pl, char *message, kt_error *err)
+static kt_status push_rejected(kt_pipeline *pl, const char *message, kt_error *err)
 {
-    if (!message)
+    kt_row row = {.rejected = strdup(message)};
+    if (!row.rejected)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    kt_row row = {.rejected = message};
     return kt_pipeline_push(pl, &row, err);
 }
 
@@ -292,7 +311,7 @@ static kt_status read_file(run *rn, kt_pipeline *pl, const char *file, kt_error 
     kt_status st = kt_reader_open(file, o ? &o->input : NULL, &r, err);
     if (st != KT_OK) {
         if (st == KT_ERR_INPUT || st == KT_ERR_ENCODING) /* a bad file: the run fails after listing everything */
-            return push_rejected(pl, format_message("%s", err->message), err);
+            return push_rejected(pl, err->message, err);
         return st;
     }
     kt_row row = {0};
@@ -313,7 +332,7 @@ static kt_status read_file(run *rn, kt_pipeline *pl, const char *file, kt_error 
             break;
         }
         if (st != KT_OK) {
-            st = push_rejected(pl, format_message("%s", row_err.message), err);
+            st = push_rejected(pl, row_err.message, err);
             if (st != KT_OK)
                 break;
             continue;
@@ -397,67 +416,98 @@ static kt_status bad_rows_status(const run *rn, const char *db_dir, kt_error *er
 
 /* ---- rebuilding --------------------------------------------------------------------------- */
 
-/* Opens every thread's databases, in DIR/gen-N.build/part-T-S. They are private to this run
- * until merged, so their commits are not synced (the merged result is synced before it is
- * published). Not written in place (XC_WDB_IN_PLACE) though: under it a full disk is reported
- * as "cancel() not supported" instead of as a full disk, for little gain. */
-static kt_status open_parts(run *rn, const char *build_dir, kt_error *err)
+/* Opens thread t's next segment. Segments are private to this run until merged, so their
+ * commits are not synced (the merged result is synced before it is published). Not written in
+ * place (XC_WDB_IN_PLACE) though: under it a full disk is reported as "cancel() not supported"
+ * instead of as a full disk, for little gain. */
+static kt_status open_segment(run *rn, unsigned t, kt_error *err)
+{
+    part *p = &rn->parts[t];
+    for (unsigned s = 0; s < rn->layout.shards; s++) {
+        char path[KT_PATH_MAX];
+        xc_error xe;
+        kt_status st = kt_layout_part_path(path, rn->build_dir, t, p->segments, s, err);
+        if (st != KT_OK)
+            return st;
+        if (xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE | XC_WDB_NO_SYNC, &p->w[s], &xe) != XC_OK ||
+            xc_wdb_set_metadata(p->w[s], KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION, strlen(KT_META_SCHEMA_VERSION),
+                                &xe) != XC_OK)
+            return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", path, xe.message);
+    }
+    p->segments++;
+    p->in_segment = p->since_commit = 0;
+    return KT_OK;
+}
+
+/* Commits and closes thread t's current segment; the first failure comes back. */
+static kt_status close_segment(run *rn, unsigned t, kt_error *err)
+{
+    part *p = &rn->parts[t];
+    kt_status st = KT_OK;
+    for (unsigned s = 0; p->w && s < rn->layout.shards; s++) {
+        xc_error xe;
+        if (p->w[s] && xc_wdb_close(p->w[s], &xe) != XC_OK && st == KT_OK)
+            st = kt_error_set(err, KT_ERR_INDEX, "cannot write the index: %s", xe.message);
+        p->w[s] = NULL;
+    }
+    return st;
+}
+
+/* Opens every thread's first segment, in DIR/gen-N.build/. */
+static kt_status open_parts(run *rn, kt_error *err)
 {
     unsigned n = n_parts(rn);
     rn->parts = calloc(n, sizeof *rn->parts);
     if (!rn->parts)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    if (mkdir(build_dir, 0755) != 0)
-        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", build_dir, strerror(errno));
+    if (mkdir(rn->build_dir, 0755) != 0)
+        return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", rn->build_dir, strerror(errno));
     for (unsigned t = 0; t < n; t++) {
         rn->parts[t].w = calloc(rn->layout.shards, sizeof *rn->parts[t].w);
         if (!rn->parts[t].w)
             return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-        for (unsigned s = 0; s < rn->layout.shards; s++) {
-            char path[KT_PATH_MAX];
-            xc_error xe;
-            kt_status st = kt_layout_part_path(path, build_dir, t, s, err);
-            if (st != KT_OK)
-                return st;
-            if (xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE | XC_WDB_NO_SYNC, &rn->parts[t].w[s],
-                            &xe) != XC_OK ||
-                xc_wdb_set_metadata(rn->parts[t].w[s], KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION,
-                                    strlen(KT_META_SCHEMA_VERSION), &xe) != XC_OK)
-                return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", path, xe.message);
-        }
+        kt_status st = open_segment(rn, t, err);
+        if (st != KT_OK)
+            return st;
     }
     return KT_OK;
 }
 
-/* Commits and closes every part; the first failure is kept. */
+/* Commits and closes every thread's last segment; the first failure is kept. */
 static kt_status close_parts(run *rn, kt_status st, kt_error *err)
 {
     for (unsigned t = 0; rn->parts && t < n_parts(rn); t++) {
-        for (unsigned s = 0; rn->parts[t].w && s < rn->layout.shards; s++) {
-            xc_error xe;
-            if (xc_wdb_close(rn->parts[t].w[s], &xe) != XC_OK && st == KT_OK)
-                st = kt_error_set(err, KT_ERR_INDEX, "cannot write the index: %s", xe.message);
+        kt_error close_err;
+        kt_status cst = close_segment(rn, t, &close_err);
+        if (st == KT_OK && cst != KT_OK) {
+            st = cst;
+            *err = close_err;
         }
         free(rn->parts[t].w);
+        rn->parts[t].w = NULL;
     }
-    free(rn->parts);
-    rn->parts = NULL;
     return st;
 }
 
-/* Makes shard s of the new generation from the threads' parts: merged (and compacted) by Xapian,
- * or, for one part that need not be compacted, moved into place. */
-static kt_status merge_shard(run *rn, const char *build_dir, const char *dest, unsigned s, kt_error *err)
+/* Makes shard s of the new generation from every segment, thread by thread and in order: merged
+ * (and compacted) by Xapian, or, for a single segment that need not be compacted, moved into
+ * place. */
+static kt_status merge_shard(run *rn, const char *dest, unsigned s, kt_error *err)
 {
-    unsigned n = n_parts(rn);
+    unsigned n = 0;
+    for (unsigned t = 0; t < n_parts(rn); t++)
+        n += rn->parts[t].segments;
     char (*paths)[KT_PATH_MAX] = calloc(n, sizeof *paths);
     const char **sources = calloc(n, sizeof *sources);
     kt_status st = KT_OK;
     if (!paths || !sources)
         st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    for (unsigned t = 0; st == KT_OK && t < n; t++) {
-        st = kt_layout_part_path(paths[t], build_dir, t, s, err);
-        sources[t] = paths[t];
+    unsigned k = 0;
+    for (unsigned t = 0; st == KT_OK && t < n_parts(rn); t++) {
+        for (unsigned g = 0; st == KT_OK && g < rn->parts[t].segments; g++, k++) {
+            st = kt_layout_part_path(paths[k], rn->build_dir, t, g, s, err);
+            sources[k] = paths[k];
+        }
     }
     if (st == KT_OK) {
         xc_error xe;
@@ -474,7 +524,7 @@ static kt_status merge_shard(run *rn, const char *build_dir, const char *dest, u
 }
 
 /* Builds generation `next` from the threads' parts and publishes it. */
-static kt_status finish_rebuild(run *rn, const char *db_dir, const char *build_dir, kt_error *err)
+static kt_status finish_rebuild(run *rn, const char *db_dir, kt_error *err)
 {
     char gen_dir[KT_PATH_MAX], dest[KT_PATH_MAX];
     kt_layout whole = rn->layout;
@@ -487,7 +537,7 @@ static kt_status finish_rebuild(run *rn, const char *db_dir, const char *build_d
     for (unsigned s = 0; st == KT_OK && s < whole.shards; s++) {
         st = kt_layout_shard_path(dest, db_dir, &whole, s, err);
         if (st == KT_OK)
-            st = merge_shard(rn, build_dir, dest, s, err);
+            st = merge_shard(rn, dest, s, err);
     }
     if (st == KT_OK)
         st = kt_layout_publish(db_dir, &whole, err);
@@ -502,19 +552,20 @@ static kt_status rebuild_locked(const char *db_dir, const kt_layout *cur, const 
     if (shards > KT_MAX_SHARDS)
         return kt_error_set(err, KT_ERR_INDEX, "at most %d shards", KT_MAX_SHARDS);
     rn->layout = (kt_layout){cur->gen + 1, shards, shards > 1};
-    char build_dir[KT_PATH_MAX];
-    kt_status st = kt_layout_build_path(build_dir, db_dir, rn->layout.gen, err);
+    kt_status st = kt_layout_build_path(rn->build_dir, db_dir, rn->layout.gen, err);
     if (st == KT_OK)
-        st = open_parts(rn, build_dir, err);
+        st = open_parts(rn, err);
     if (st == KT_OK)
         st = read_files(rn, files, n_files, true, err);
     st = close_parts(rn, st, err);
     bool swap = st == KT_OK && !atomic_load(&rn->abandoned);
     if (swap) {
-        st = finish_rebuild(rn, db_dir, build_dir, err);
+        st = finish_rebuild(rn, db_dir, err);
         swap = st == KT_OK;
     }
-    kt_layout_remove_tree(build_dir);
+    free(rn->parts);
+    rn->parts = NULL;
+    kt_layout_remove_tree(rn->build_dir);
     if (st == KT_OK)
         st = bad_rows_status(rn, db_dir, err);
     if (!swap)

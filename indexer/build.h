@@ -18,11 +18,12 @@
  *
  * How a rebuild runs: rows are read on the calling thread and made into documents on `threads`
  * threads (each with its own lexicon: MeCab is not thread-safe). Each thread writes its documents
- * into databases of its own (one per shard) in DIR/gen-(N+1).build/, committing every flush_every
- * documents, so the memory a rebuild needs is bounded by threads × flush_every documents, whatever
- * the size of the input. The parts are then merged, shard by shard, by Xapian's compaction into
- * gen-(N+1) (documents keep the input order within each thread's part); a rebuild on one thread
- * compacts its one part the same way unless no_compact is set. Compaction writes every block full:
+ * into databases of its own (one per shard, a new one every segment_every documents) in
+ * DIR/gen-(N+1).build/, committing every flush_every documents, so the memory a rebuild needs is
+ * bounded by threads × flush_every documents, whatever the size of the input. The parts are then
+ * merged, shard by shard, by Xapian's compaction into gen-(N+1) (documents keep the input order
+ * within each thread's parts); a rebuild that wrote a single database compacts it the same way
+ * unless no_compact is set. Compaction writes every block full:
  * the index is smaller on disk and faster to read than one written document by document.
  *
  * An update or a deletion changes gen-N in place inside one Xapian transaction per shard: readers
@@ -87,11 +88,16 @@ typedef struct kt_build_options {
                                  refuses another one (KT_ERR_INDEX) */
     bool no_compact;          /* a rebuild on one thread keeps its database as written instead of
                                  compacting it: faster, larger on disk */
+    size_t segment_every;     /* a rebuild's thread starts a new database every this many documents
+                                 (default KT_SEGMENT_EVERY); all are merged at the end */
 } kt_build_options;
 
 /* The default flush size: measured on this project's agreements (bench/README.md), smaller
  * batches are also faster, as Xapian's buffers stay in the processor's caches. */
 #define KT_FLUSH_EVERY 2000
+/* Xapian's cost of adding a document grows with the database it goes into; merging a few more
+ * databases at the end costs less than that growth (bench/README.md). */
+#define KT_SEGMENT_EVERY 20000
 
 /* Rebuilds the index in db_dir (created if missing) from the given files ("-" = stdin).
  * Errors: KT_ERR_INPUT (bad rows), KT_ERR_INDEX (the directory is not a kyotei index, another

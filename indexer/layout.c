@@ -165,9 +165,9 @@ kt_status kt_layout_build_path(char *out, const char *dir, unsigned long gen, kt
     return path_printf(out, err, "%s/" GEN_PREFIX "%lu" BUILD_SUFFIX, dir, gen);
 }
 
-kt_status kt_layout_part_path(char *out, const char *build_dir, unsigned t, unsigned s, kt_error *err)
+kt_status kt_layout_part_path(char *out, const char *build_dir, unsigned t, unsigned k, unsigned s, kt_error *err)
 {
-    return path_printf(out, err, "%s/part-%u-%u", build_dir, t, s);
+    return path_printf(out, err, "%s/part-%u-%u-%u", build_dir, t, k, s);
 }
 
 int kt_layout_remove_tree(const char *path)

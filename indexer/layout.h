@@ -37,8 +37,8 @@ kt_status kt_layout_shard_path(char *out, const char *dir, const kt_layout *l, u
 /* Where a rebuild of generation gen writes the parts it then merges: DIR/gen-N.build. */
 kt_status kt_layout_build_path(char *out, const char *dir, unsigned long gen, kt_error *err);
 
-/* The part that thread t writes for shard s inside a build directory: BUILD/part-T-S. */
-kt_status kt_layout_part_path(char *out, const char *build_dir, unsigned t, unsigned s, kt_error *err);
+/* Segment k of thread t for shard s inside a build directory: BUILD/part-T-K-S. */
+kt_status kt_layout_part_path(char *out, const char *build_dir, unsigned t, unsigned k, unsigned s, kt_error *err);
 
 /* Makes generation l the current one: syncs every file of it to disk, then replaces the stub
  * (write a temporary, sync, rename, sync the directory): a crash at any point leaves the old stub

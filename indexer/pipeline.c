@@ -95,7 +95,7 @@ static void *worker_main(void *arg)
         bool stopping = p->stopping;
         pthread_mutex_unlock(&p->mu);
         kt_status st = KT_OK;
-        kt_error err;
+        kt_error err = {KT_OK, ""};
         if (!stopping) {
             build_rows(b, p->lexicons[id]);
             if (p->on_built)

@@ -74,6 +74,8 @@ static kt_status build(const char *db, const char *const *files, size_t n, kt_bu
 }
 
 /* Builds fx->csv into tmp/name with the given options, expecting success. */
+static size_t segment_every; /* for the next build_with */
+
 static char *build_with(const char *name, unsigned threads, size_t flush_every, unsigned shards, bool no_compact)
 {
     char *db = kit_path(fx->tmp, name);
@@ -85,6 +87,7 @@ static char *build_with(const char *name, unsigned threads, size_t flush_every, 
     opts.flush_every = flush_every;
     opts.shards = shards;
     opts.no_compact = no_compact;
+    opts.segment_every = segment_every;
     kt_build_stats stats;
     kt_error err = {0};
     KIT_OK(build(db, files, 1, &opts, false, &stats, &err), &err);
@@ -240,7 +243,7 @@ static void test_threads_build_the_same_index(void **state)
     free(db);
 }
 
-static void test_small_flushes_and_compaction(void **state)
+static void test_small_flushes_segments_and_compaction(void **state)
 {
     (void)state;
     /* a commit every 7 agreements on three threads, and one thread compacted */
@@ -248,6 +251,15 @@ static void test_small_flushes_and_compaction(void **state)
     assert_same_index(db);
     char *one = build_with("compacted", 1, 5, 1, false);
     assert_same_index(one);
+    /* every thread starting a new database every 13 agreements: some 25 merged into one */
+    segment_every = 13;
+    char *segments = build_with("segments", 2, 4, 1, false);
+    char *sharded = build_with("segments-sharded", 2, 0, 2, false);
+    segment_every = 0;
+    assert_same_index(segments);
+    assert_same_index(sharded);
+    free(segments);
+    free(sharded);
     /* on one thread the documents stay in input order */
     char *a = ids_in_order(one), *b = ids_in_order(fx->plain);
     assert_string_equal(a, b);
@@ -444,7 +456,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shard_of_is_stable),
         cmocka_unit_test(test_threads_build_the_same_index),
-        cmocka_unit_test(test_small_flushes_and_compaction),
+        cmocka_unit_test(test_small_flushes_segments_and_compaction),
         cmocka_unit_test(test_bad_rows_reported_in_order_with_threads),
         cmocka_unit_test(test_shards),
         cmocka_unit_test(test_build_leftovers_and_foreign_stubs),
