@@ -9,10 +9,13 @@ For every size asked for, the harness generates the agreements (gen_corpus.py) a
   - starts it once as a long-running process and sends it every query twice, one at a time: the
     first round warms it, the second is timed from here (write a line, read the answer) for p50
     and p99. Each engine answers with the first page of 10 and exact counts by country and by
-    field over the whole match set, as kyotei's search page does.
+    field over the whole match set, as kyotei's search page does. An engine whose warm-up round
+    runs past --query-budget seconds is timed on the queries it answered by then.
+  - for kyotei and Omega, times one CGI request as a fresh process (the median over --cgi-runs
+    runs of each of the first three queries without filters), as a web server runs it.
 Then it prints one table per size, with ratios: build time against MeCab alone (mecab-floor),
-size and latency against Groonga with TokenMecab. Nothing is asserted: see bench/README.md for
-the targets and the figures.
+size and latency against Groonga with TokenMecab, CGI against Omega. Nothing is asserted: see
+bench/README.md for the targets and the figures.
 
 Engines (bench/README.md says exactly what each one does):
   kyotei        kyotei-index; queries through kyotei-search --batch (kyotei-bench-query while
@@ -21,11 +24,14 @@ Engines (bench/README.md says exactly what each one does):
   groonga       Groonga with TokenMecab (groonga-bin, groonga-tokenizer-mecab)
   sqlite        SQLite FTS5 with the trigram tokenizer (Python's sqlite3)
   xapian-ngram  Xapian's own CJK n-grams (python3-xapian, run with /usr/bin/python3)
+  omega         Xapian Omega (xapian-omega): scriptindex with XAPIAN_CJK_NGRAM, and its CGI
+                (build and CGI only; the CGI set-up is bench/cgi/bench.py's)
 
   bench/run.py --bin build/bin --sizes 10000,100000
 """
 import argparse
 import csv
+import importlib.util
 import json
 import math
 import os
@@ -36,6 +42,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from urllib.parse import quote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, ".."))
@@ -43,7 +50,7 @@ sys.path.insert(0, HERE)
 import gen_corpus  # noqa: E402
 import gen_queries  # noqa: E402
 
-ENGINES = ("kyotei", "mecab", "groonga", "sqlite", "xapian-ngram")
+ENGINES = ("kyotei", "mecab", "groonga", "sqlite", "xapian-ngram", "omega")
 DEFAULT_IPADIC = "/var/lib/mecab/dic/ipadic-utf8"
 TEXT_COLUMNS = ("title", "description", "partner", "municipality", "fields")
 PAGE = 10
@@ -105,9 +112,21 @@ def percentile(values, p):
 
 # ------------------------------------------------------------------------------------- engines
 
+def load_cgi_bench():
+    """bench/cgi/bench.py, the CGI benchmark, whose Omega set-up and timer this harness reuses."""
+    path = os.path.join(HERE, "cgi", "bench.py")
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location("kyotei_cgi_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class Engine:
     name = ""
     queries = True
+    cgi = False
 
     def __init__(self, opts):
         self.opts = opts
@@ -136,6 +155,7 @@ class Engine:
 
 class Kyotei(Engine):
     name = "kyotei"
+    cgi = True
 
     def binary(self, name):
         return os.path.join(self.opts.bin, name)
@@ -161,6 +181,10 @@ class Kyotei(Engine):
     def total(self, answer):
         o = json.loads(answer)
         return o.get("total")
+
+    def cgi_request(self, db, words):
+        cgi = self.opts.cgi_bench
+        return [self.binary("kyotei-search")], cgi.cgi_env("q=" + quote(words), {"KYOTEI_DB": db})
 
 
 class MecabFloor(Engine):
@@ -313,9 +337,55 @@ class XapianNgram(PythonEngine):
         return None if p.returncode == 0 else f"python3-xapian with CJK n-grams missing for {self.python}"
 
 
+class Omega(Engine):
+    """Xapian Omega: scriptindex (XAPIAN_CJK_NGRAM=1) over a dump of the same agreements, and its
+    CGI with the stock query template, every word required, as bench/cgi/bench.py sets it up."""
+    name = "omega"
+    queries = False
+    cgi = True
+
+    def unavailable(self):
+        cgi = self.opts.cgi_bench
+        if not cgi:
+            return "bench/cgi/bench.py missing"
+        if not os.access(cgi.OMEGA, os.X_OK) or not shutil.which("scriptindex"):
+            return "Omega missing (Debian xapian-omega)"
+        return None
+
+    def prepare(self, csv_path, work):
+        cgi = self.opts.cgi_bench
+        self.dump = csv_path + ".omega-dump"
+        self.script = os.path.join(work, "omega.script")
+        with open(self.script, "w", encoding="utf-8") as f:
+            f.write(cgi.OMEGA_SCRIPT)
+        if os.path.exists(self.dump):
+            return
+        with open(csv_path, encoding="utf-8", newline="") as f, open(self.dump + ".tmp", "w",
+                                                                        encoding="utf-8") as out:
+            for row in csv.DictReader(f):
+                out.write(cgi.omega_record(row))
+        os.replace(self.dump + ".tmp", self.dump)
+
+    def build(self, csv_path, db):
+        os.makedirs(os.path.join(db, "data"), exist_ok=True)
+        env = dict(os.environ, XAPIAN_CJK_NGRAM="1")
+        return ["scriptindex", "--overwrite", os.path.join(db, "data", "agreements"), self.script, self.dump], env, None
+
+    def cgi_request(self, db, words):
+        cgi = self.opts.cgi_bench
+        conf = os.path.join(db, "omega.conf")
+        if not os.path.exists(conf):
+            os.makedirs(os.path.join(db, "log"), exist_ok=True)
+            with open(conf, "w", encoding="utf-8") as f:
+                f.write(f"database_dir {db}/data\ntemplate_dir {cgi.OMEGA_TEMPLATES}\nlog_dir {db}/log\n"
+                        f"cdb_dir {db}\n")
+        return [cgi.OMEGA], cgi.cgi_env(f"DB=agreements&DEFAULTOP=and&P={quote(words)}",
+                                        {"OMEGA_CONFIG_FILE": conf, "XAPIAN_CJK_NGRAM": "1"})
+
+
 def make_engines(opts):
     all_engines = {"kyotei": Kyotei, "mecab": MecabFloor, "groonga": Groonga, "sqlite": Sqlite,
-                   "xapian-ngram": XapianNgram}
+                   "xapian-ngram": XapianNgram, "omega": Omega}
     return [all_engines[n](opts) for n in opts.engines]
 
 
@@ -478,14 +548,22 @@ def measure_build(engine, csv_path, work, repeat, log):
             "size": disk_usage(db) if os.path.isdir(db) else None, "db": db}
 
 
-def measure_queries(engine, db, queries, log):
+def measure_queries(engine, db, queries, budget, log):
     argv, env = engine.server(db)
     p = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, encoding="utf-8", bufsize=1)
     try:
-        times, totals = [], []
+        times, totals, warm = [], [], []
+        started = time.perf_counter()
         for rnd in range(2):
+            if rnd == 1:
+                if len(warm) < len(queries):
+                    log(f"  {engine.name}: over the query budget: timed on the first {len(warm)} queries")
+                queries, warm = warm, []
             for q in queries:
+                if rnd == 0 and time.perf_counter() - started > budget:
+                    break
+                warm.append(q)
                 line = engine.request(q)
                 t0 = time.perf_counter()
                 p.stdin.write(line + "\n")
@@ -502,12 +580,38 @@ def measure_queries(engine, db, queries, log):
             log(f"  {engine.name}: {bad} queries answered with an error")
         log(f"  {engine.name}: {len(queries)} queries, p50 {percentile(times, 50) * 1e3:.2f} ms, "
             f"p99 {percentile(times, 99) * 1e3:.2f} ms")
-        return {"p50_ms": percentile(times, 50) * 1e3, "p99_ms": percentile(times, 99) * 1e3,
+        return {"p50_ms": percentile(times, 50) * 1e3, "p99_ms": percentile(times, 99) * 1e3, "queries": len(times),
                 "mean_matches": statistics.mean(t for t in totals if t is not None) if len(totals) > bad else 0,
                 "errors": bad}
     finally:
         p.stdin.close()
         p.wait()
+
+
+def cgi_queries(queries, n=3):
+    """The first n queries without filters, as plain words."""
+    out = []
+    for q in queries:
+        words, countries, fields = split_query(q)
+        if not countries and not fields:
+            out.append(" ".join(words))
+        if len(out) == n:
+            break
+    return out
+
+
+def measure_cgi(engine, db, queries, runs, work, log):
+    """Median seconds of one CGI request, a fresh process each, over every query's median."""
+    cgi = engine.opts.cgi_bench
+    medians = []
+    for i, words in enumerate(queries):
+        cmd, env = engine.cgi_request(db, words)
+        cgi.run_once(cmd, env)  # fails loudly when the program does not answer
+        median, _ = cgi.time_it(cmd, env, runs, work, f"cgi-{engine.name}-{i}")
+        medians.append(median)
+    ms = statistics.median(medians) * 1e3
+    log(f"  {engine.name}: one CGI request: {ms:.1f} ms (median of {len(queries)} queries × {runs} runs)")
+    return {"cgi_ms": ms}
 
 
 def fmt(v, spec, missing="—"):
@@ -521,13 +625,14 @@ def ratio(a, b):
 def table(n, csv_bytes, results):
     floor = results.get("mecab", {}).get("build_s")
     gr = results.get("groonga", {})
+    omega = results.get("omega", {})
     lines = [f"### {n:,} agreements ({csv_bytes / 2**20:.0f} MB of CSV)", "",
              "| engine | build s | agreements/s | MB/s | build × MeCab | size MB | size × Groonga | peak RSS MB "
-             "| p50 ms | p99 ms | p50 × Groonga | p99 × Groonga | mean matches |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| p50 ms | p99 ms | p50 × Groonga | p99 × Groonga | mean matches | CGI ms | CGI × Omega |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():
         if "skipped" in r:
-            lines.append(f"| {name} | {r['skipped']} |" + " |" * 12)
+            lines.append(f"| {name} | {r['skipped']} |" + " |" * 14)
             continue
         b = r["build_s"]
         size = r.get("size") if name != "mecab" else None
@@ -536,7 +641,8 @@ def table(n, csv_bytes, results):
             fmt(size / 2**20 if size else None, ".0f"), fmt(ratio(size, gr.get("size")), ".2f"),
             fmt(r["peak_rss"] / 2**20, ".0f"), fmt(r.get("p50_ms"), ".2f"), fmt(r.get("p99_ms"), ".2f"),
             fmt(ratio(r.get("p50_ms"), gr.get("p50_ms")), ".2f"), fmt(ratio(r.get("p99_ms"), gr.get("p99_ms")), ".2f"),
-            fmt(r.get("mean_matches"), ",.0f")]) + " |")
+            fmt(r.get("mean_matches"), ",.0f"), fmt(r.get("cgi_ms"), ".1f"),
+            fmt(ratio(r.get("cgi_ms"), omega.get("cgi_ms")), ".2f")]) + " |")
     return "\n".join(lines)
 
 
@@ -548,6 +654,9 @@ def main(argv=None):
     ap.add_argument("--queries", type=int, default=200, help="number of queries (default 200)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="builds per engine; the median is shown (default 1)")
+    ap.add_argument("--query-budget", type=float, default=300,
+                    help="seconds an engine's warm-up round may take; later queries are left out (default 300)")
+    ap.add_argument("--cgi-runs", type=int, default=20, help="fresh processes per CGI query (default 20; 0: no CGI)")
     ap.add_argument("--bin", default=os.path.join(REPO, "build", "bin"), help="kyotei's programs (default build/bin)")
     ap.add_argument("--work", help="where data and indexes go (default: a temporary directory, removed after)")
     ap.add_argument("--keep", action="store_true", help="keep the indexes in --work after the run")
@@ -568,6 +677,7 @@ def main(argv=None):
     if unknown:
         ap.error(f"unknown engines: {', '.join(unknown)}")
     opts.kyotei_args = opts.kyotei_args.split()
+    opts.cgi_bench = load_cgi_bench()
     opts.bin = os.path.abspath(opts.bin)
     sizes = [int(s) for s in opts.sizes.split(",") if s]
 
@@ -602,7 +712,9 @@ def main(argv=None):
                 e.prepare(csv_path, work)
                 r = measure_build(e, csv_path, work, opts.repeat, log)
                 if e.queries:
-                    r.update(measure_queries(e, r["db"], queries, log))
+                    r.update(measure_queries(e, r["db"], queries, opts.query_budget, log))
+                if e.cgi and opts.cgi_runs > 0:
+                    r.update(measure_cgi(e, r["db"], cgi_queries(queries), opts.cgi_runs, work, log))
                 if not opts.keep:
                     shutil.rmtree(r["db"], ignore_errors=True)
                 del r["db"]

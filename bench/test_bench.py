@@ -91,8 +91,8 @@ class Harness(unittest.TestCase):
         with tempfile.TemporaryDirectory(prefix="kyotei-bench-test-") as tmp:
             out = os.path.join(tmp, "figures.json")
             p = subprocess.run([sys.executable, os.path.join(HERE, "run.py"), "--bin", BIN, "--sizes", "300",
-                                "--queries", "15", "--work", tmp, "--json", out], capture_output=True, text=True,
-                               timeout=600)
+                                "--queries", "15", "--cgi-runs", "2", "--work", tmp, "--json", out],
+                               capture_output=True, text=True, timeout=600)
             self.assertEqual(p.returncode, 0, p.stderr[-3000:])
             self.assertIn("| kyotei |", p.stdout)
             with open(out, encoding="utf-8") as f:
@@ -109,10 +109,14 @@ class Harness(unittest.TestCase):
             self.assertGreater(r["peak_rss"], 0, name)
             if name != "mecab":
                 self.assertGreater(r["size"], 0, name)
+            if name in ("kyotei", "groonga", "sqlite", "xapian-ngram"):  # warm queries
+                self.assertEqual(r["queries"], 15, name)
                 self.assertGreater(r["p99_ms"], 0, name)
                 self.assertGreaterEqual(r["p99_ms"], r["p50_ms"], name)
                 self.assertEqual(r["errors"], 0, name)
                 self.assertGreater(r["mean_matches"], 0, name)
+            if name in ("kyotei", "omega"):  # one CGI request
+                self.assertGreater(r["cgi_ms"], 0, name)
 
 
 if __name__ == "__main__":
