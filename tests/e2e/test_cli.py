@@ -343,6 +343,8 @@ class Analysts(TempDirTest):
         self.assertEqual(p.returncode, 2)
         self.assertIn("--all", p.stderr)
 
+    @unittest.skipIf(os.environ.get("KYOTEI_SANITIZED", "OFF").upper() in ("ON", "1", "TRUE", "YES"),
+                     "AddressSanitizer keeps freed memory in quarantine: peak memory says nothing there")
     def test_export_memory_does_not_grow_with_the_match_set(self):
         import resource
         rusage = []
