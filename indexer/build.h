@@ -94,7 +94,7 @@ typedef struct kt_build_options {
 
 /* The default flush size: measured on this project's agreements (bench/README.md), smaller
  * batches are also faster, as Xapian's buffers stay in the processor's caches. */
-#define KT_FLUSH_EVERY 2000
+#define KT_FLUSH_EVERY 1000
 /* Xapian's cost of adding a document grows with the database it goes into; merging a few more
  * databases at the end costs less than that growth (bench/README.md). */
 #define KT_SEGMENT_EVERY 20000

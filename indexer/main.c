@@ -35,7 +35,7 @@ static void usage(FILE *out)
           "  --format FMT      csv, tsv or jsonl (default: by the file's extension, else csv)\n"
           "  --encoding ENC    utf-8 (default) or cp932 (Shift_JIS), or any encoding iconv knows\n"
           "  --threads N       threads that tokenize and write (default: one per processor)\n"
-          "  --flush N         a rebuild commits every N agreements per thread (default 2000):\n"
+          "  --flush N         a rebuild commits every N agreements per thread (default 1000):\n"
           "                    memory grows with N, not with the input\n"
           "  --shards N        a rebuild splits the index into N shards by a hash of the id, searched\n"
           "                    as one; an update keeps the index's own number (default 1)\n"
