@@ -1,7 +1,6 @@
 #include "build.h"
 
 #include <errno.h>
-#include <search.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "corpus/reader.h"
 #include "corpus/schema.h"
 #include "indexer/document.h"
+#include "indexer/idset.h"
 #include "indexer/layout.h"
 #include "indexer/pipeline.h"
 #include "xapian-c/xc.h"
@@ -57,41 +57,6 @@ static char *format_message(const char *fmt, ...)
     return kt_buf_steal(&b);
 }
 
-/* Where each id was first seen, for "duplicate id" messages. The ids live in a POSIX search tree
- * (tsearch) and, for freeing, in a list: POSIX has no call that frees a whole tree. */
-typedef struct seen_id {
-    char *id;
-    char *where;
-    struct seen_id *next;
-} seen_id;
-
-typedef struct id_set {
-    void *tree;
-    seen_id *all;
-} id_set;
-
-static int compare_seen(const void *a, const void *b)
-{
-    return strcmp(((const seen_id *)a)->id, ((const seen_id *)b)->id);
-}
-
-static void free_seen(seen_id *s)
-{
-    free(s->id);
-    free(s->where);
-    free(s);
-}
-
-static void id_set_free(id_set *set)
-{
-    while (set->all) {
-        seen_id *s = set->all;
-        set->all = s->next;
-        tdelete(s, &set->tree, compare_seen);
-        free_seen(s);
-    }
-}
-
 /* A rebuild's thread writes its documents into a series of segments, each a database per shard
  * (BUILD/part-T-K-S: thread T, segment K, shard S), starting a new segment every segment_every
  * documents: Xapian's cost of adding a document grows with the database it goes into, while
@@ -117,7 +82,7 @@ typedef struct run {
     xc_wdb **w;             /* update: one per shard */
     bool *had_documents;    /* update: per shard, whether it had documents (then a write may replace) */
     atomic_bool abandoned;  /* bad rows mean nothing will be written */
-    id_set ids;
+    kt_idset *ids;          /* the ids read so far, to refuse duplicates */
 } run;
 
 static unsigned n_parts(const run *rn)
@@ -144,25 +109,15 @@ static size_t segment_every(const run *rn)
 static kt_status note_id(run *rn, const kt_agreement *a, const char *where, char **duplicate, kt_error *err)
 {
     *duplicate = NULL;
-    seen_id *key = calloc(1, sizeof *key);
-    if (!key || !(key->id = strdup(a->col[KT_COL_ID])) || !(key->where = strdup(where))) {
-        if (key)
-            free_seen(key);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
-    seen_id **found = tsearch(key, &rn->ids.tree, compare_seen);
-    if (!found) {
-        free_seen(key);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
-    if (*found != key) {
-        *duplicate = format_message("%s: duplicate id '%s' (first at %s)", where, key->id, (*found)->where);
-        free_seen(key);
-        return *duplicate ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
-    key->next = rn->ids.all;
-    rn->ids.all = key;
-    return KT_OK;
+    bool seen;
+    const char *first_file;
+    size_t first_line;
+    kt_status st = kt_idset_add(rn->ids, a->col[KT_COL_ID], a->file, a->line, &seen, &first_file, &first_line, err);
+    if (st != KT_OK || !seen)
+        return st;
+    *duplicate = format_message("%s: duplicate id '%s' (first at %s:%zu)", where, a->col[KT_COL_ID], first_file,
+                                first_line);
+    return *duplicate ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -383,10 +338,16 @@ static void close_workers(run *rn)
 static kt_status read_files(run *rn, const char *const *files, size_t n_files, bool write_on_workers, kt_error *err)
 {
     kt_pipeline *pl;
-    kt_status st = kt_pipeline_start(rn->n_workers, rn->lexicons, write_on_workers ? write_built : NULL, batch_done,
-                                     rn, &pl, err);
+    kt_status st = kt_idset_new(&rn->ids, err);
     if (st != KT_OK)
         return st;
+    st = kt_pipeline_start(rn->n_workers, rn->lexicons, write_on_workers ? write_built : NULL, batch_done, rn, &pl,
+                           err);
+    if (st != KT_OK) {
+        kt_idset_free(rn->ids);
+        rn->ids = NULL;
+        return st;
+    }
     for (size_t i = 0; i < n_files && st == KT_OK; i++)
         st = read_file(rn, pl, files[i], err);
     kt_error finish_err;
@@ -396,7 +357,8 @@ static kt_status read_files(run *rn, const char *const *files, size_t n_files, b
         *err = finish_err;
     }
     kt_pipeline_free(pl);
-    id_set_free(&rn->ids);
+    kt_idset_free(rn->ids);
+    rn->ids = NULL;
     return st;
 }
 
