@@ -24,7 +24,7 @@
     } while (0)
 
 _Noreturn void fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5), noreturn));
 
 /* The lexicon of the build tree (share/kyotei), opened on first use; aborts when it cannot be. */
 kt_lexicon *fuzz_lexicon(void);
