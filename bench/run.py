@@ -50,6 +50,9 @@ sys.path.insert(0, HERE)
 import gen_corpus  # noqa: E402
 import gen_queries  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "eval"))
+from run_eval import groonga_quote, groonga_query_word as groonga_word  # noqa: E402
+
 ENGINES = ("kyotei", "mecab", "groonga", "sqlite", "xapian-ngram", "omega")
 DEFAULT_IPADIC = "/var/lib/mecab/dic/ipadic-utf8"
 TEXT_COLUMNS = ("title", "description", "partner", "municipality", "fields")
@@ -197,16 +200,6 @@ class MecabFloor(Engine):
 
     def build(self, csv_path, db):
         return [os.path.join(self.opts.bin, "mecab-floor"), "--dicdir", self.opts.ipadic, csv_path], None, None
-
-
-def groonga_quote(value):
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def groonga_word(word):
-    for ch in '\\"()':
-        word = word.replace(ch, "\\" + ch)
-    return word
 
 
 class Groonga(Engine):

@@ -48,6 +48,39 @@ bool kit_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
+xc_db *kit_open_db(const char *path)
+{
+    xc_db *db;
+    xc_error xe;
+    if (xc_db_open(path, &db, &xe) != XC_OK) {
+        fprintf(stderr, "cannot open %s: %s\n", path, xe.message);
+        fail();
+    }
+    return db;
+}
+
+uint32_t kit_doc_count(const char *path)
+{
+    xc_db *db = kit_open_db(path);
+    uint32_t n;
+    xc_error xe;
+    assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
+    xc_db_close(db);
+    return n;
+}
+
+const char *kit_record_end(const char *p)
+{
+    bool quoted = false;
+    for (; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '\n' && !quoted)
+            return p + 1;
+    }
+    return p;
+}
+
 char *kit_write(const char *dir, const char *name, const char *text)
 {
     char *path = kit_path(dir, name);

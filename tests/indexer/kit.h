@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "dict/lexicon.h"
 #include "indexer/build.h"
+#include "xapian-c/xc.h"
 
 /* A fresh directory under $TMPDIR (or /tmp); malloc'd path, removed with kit_rmtree. */
 char *kit_mkdtemp(void);
@@ -36,6 +37,16 @@ char *kit_read(const char *path, size_t *len);
 
 /* Whether path exists (lstat). */
 bool kit_exists(const char *path);
+
+/* The index (or Xapian database) at path, opened for reading; fails the test when it cannot be.
+ * Close with xc_db_close. */
+xc_db *kit_open_db(const char *path);
+
+/* The number of documents in the index at path. */
+uint32_t kit_doc_count(const char *path);
+
+/* The end of the CSV record that starts at p (just past its line end), quotes respected. */
+const char *kit_record_end(const char *p);
 
 /* The lexicon of the build tree (share/kyotei); fails the test when it cannot be loaded. */
 kt_lexicon *kit_lexicon(void);

@@ -65,30 +65,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static xc_db *open_db(const char *path)
-{
-    xc_db *db;
-    xc_error xe;
-    if (xc_db_open(path, &db, &xe) != XC_OK) {
-        fprintf(stderr, "cannot open %s: %s\n", path, xe.message);
-        fail();
-    }
-    return db;
-}
-
-static uint32_t doc_count(const char *path)
-{
-    xc_db *db = open_db(path);
-    uint32_t n;
-    xc_error xe;
-    assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
-    xc_db_close(db);
-    return n;
-}
-
 static uint32_t term_freq(const char *path, const char *term)
 {
-    xc_db *db = open_db(path);
+    xc_db *db = kit_open_db(path);
     uint32_t n;
     xc_error xe;
     assert_int_equal(xc_db_term_freq(db, term, &n, &xe), XC_OK);
@@ -148,7 +127,7 @@ static void test_builds_from_several_files(void **state)
     assert_string_equal(s, "auto gen-1\n");
     free(s);
     assert_true(db_has(f, "gen-1"));
-    assert_int_equal(doc_count(f->db), 3);
+    assert_int_equal(kit_doc_count(f->db), 3);
     assert_int_equal(term_freq(f->db, "Qa-001"), 1);
     assert_int_equal(term_freq(f->db, "Qa-002"), 1);
     assert_int_equal(term_freq(f->db, "Qb-001"), 1);
@@ -159,7 +138,7 @@ static void test_builds_from_several_files(void **state)
     assert_int_equal(term_freq(f->db, "交流"), 2);
 
     /* the index says which schema wrote it */
-    xc_db *db = open_db(f->db);
+    xc_db *db = kit_open_db(f->db);
     char *version;
     xc_error xe;
     assert_int_equal(xc_db_get_metadata(db, KT_META_SCHEMA_KEY, &version, NULL, &xe), XC_OK);
@@ -176,7 +155,7 @@ static void test_rebuild_swaps_generations(void **state)
 {
     fixture *f = *state;
     build_ok(f, "a.csv", good_a, NULL);
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
     build_ok(f, "b.csv", good_b, NULL);
     char *s = stub(f);
     assert_string_equal(s, "auto gen-2\n");
@@ -185,7 +164,7 @@ static void test_rebuild_swaps_generations(void **state)
     assert_true(db_has(f, "gen-1"));
     assert_true(db_has(f, "gen-2"));
     /* a rebuild replaces the content: a-00x are gone */
-    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(kit_doc_count(f->db), 1);
     assert_int_equal(term_freq(f->db, "Qa-001"), 0);
     assert_int_equal(term_freq(f->db, "Qb-001"), 1);
 }
@@ -195,7 +174,7 @@ static void test_open_reader_survives_rebuild(void **state)
 {
     fixture *f = *state;
     build_ok(f, "a.csv", good_a, NULL);
-    xc_db *old = open_db(f->db);
+    xc_db *old = kit_open_db(f->db);
     build_ok(f, "b.csv", good_b, NULL);
     build_ok(f, "a2.csv", good_a, NULL);
     uint32_t n;
@@ -264,7 +243,7 @@ static void test_bad_rows_fail_the_build_and_change_nothing(void **state)
     fixture *f = *state;
     build_ok(f, "a.csv", good_a, NULL);
     char *stub_before = stub(f);
-    xc_db *reader = open_db(f->db);
+    xc_db *reader = kit_open_db(f->db);
 
     char *bad = kit_write(f->tmp, "bad.csv", HEADER
         "x-001,札幌市,北海道,,中国/大連市,中国,観光,観光の交流,2008,\n"                      /* 2: no title */
@@ -306,7 +285,7 @@ static void test_bad_rows_fail_the_build_and_change_nothing(void **state)
     char *stub_after = stub(f);
     assert_string_equal(stub_after, stub_before);
     assert_false(db_has(f, "gen-2"));
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
     assert_int_equal(term_freq(f->db, "Qx-006"), 0);
     assert_int_equal(term_freq(f->db, "Qa-001"), 1);
     /* a reader that was open before still reads, and a reopen sees the same index */
@@ -358,7 +337,7 @@ static void test_bad_header_and_missing_file(void **state)
 
     char *stub_after = stub(f);
     assert_string_equal(stub_after, stub_before);
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
     assert_false(db_has(f, "gen-2"));
     free(stub_before);
     free(stub_after);
@@ -391,7 +370,7 @@ static void test_warnings_do_not_fail(void **state)
     KIT_CONTAINS(kt_buf_str(&rep.text), kt_buf_str(&want));
     KIT_CONTAINS(kt_buf_str(&rep.text), "ナルニア");
     KIT_CONTAINS(kt_buf_str(&rep.text), "宇宙開発");
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
     kt_buf_free(&want);
     kt_buf_free(&rep.text);
     free(w);
@@ -466,7 +445,7 @@ static void test_foreign_directory_is_refused_untouched(void **state)
     assert_int_equal(xc_wdb_close(w, &xe), XC_OK);
     assert_int_equal(kit_rebuild(plain, files, 1, f->lex, NULL, &stats, &err), KT_ERR_INDEX);
     KIT_CONTAINS(err.message, "not a kyotei index");
-    assert_int_equal(doc_count(plain), 1);
+    assert_int_equal(kit_doc_count(plain), 1);
     assert_int_equal(term_freq(plain, "keep"), 1);
     char *plain_lock = kit_path(plain, ".lock");
     assert_false(kit_exists(plain_lock));
@@ -504,7 +483,7 @@ static void test_leftovers_of_a_killed_run_are_removed(void **state)
     char *tmpstub = kit_write(f->db, "XAPIANDB.99999", "auto gen-7\n");
 
     /* the leftovers do not disturb the current index */
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
 
     build_ok(f, "b.csv", good_b, NULL);
     char *s = stub(f);
@@ -514,7 +493,7 @@ static void test_leftovers_of_a_killed_run_are_removed(void **state)
     assert_false(kit_exists(tmpstub));
     assert_false(kit_exists(junk2));
     assert_true(db_has(f, "gen-1")); /* the previous generation, kept one rebuild longer */
-    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(kit_doc_count(f->db), 1);
     assert_int_equal(term_freq(f->db, "Qb-001"), 1);
 
     /* a killed first run: a generation but no stub yet */
@@ -525,7 +504,7 @@ static void test_leftovers_of_a_killed_run_are_removed(void **state)
     char *junk3 = kit_write(gen1, "junk", "x");
     build_ok(f, "a.csv", good_a, NULL);
     assert_false(kit_exists(junk3));
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
 
     free(junk3);
     free(gen1);
@@ -557,8 +536,8 @@ static void test_long_ids_stay_distinct(void **state)
     kt_status st = kit_rebuild(f->db, files, 1, f->lex, &rep, &stats, &err);
     if (st == KT_OK) {
         assert_int_equal(stats.indexed, 2);
-        if (doc_count(f->db) != 2) {
-            fprintf(stderr, "2 agreements with different ids indexed, %u documents in the index\n", doc_count(f->db));
+        if (kit_doc_count(f->db) != 2) {
+            fprintf(stderr, "2 agreements with different ids indexed, %u documents in the index\n", kit_doc_count(f->db));
             fail();
         }
     } else {
@@ -619,7 +598,7 @@ static void test_duplicate_report_with_long_paths(void **state)
 /* The stored record of the agreement with this id, malloc'd ("" when there is none). */
 static char *record_of(const fixture *f, const char *id)
 {
-    xc_db *db = open_db(f->db);
+    xc_db *db = kit_open_db(f->db);
     char term[256];
     snprintf(term, sizeof term, "Q%s", id);
     xc_query *q;
@@ -680,7 +659,7 @@ static void test_update_adds_replaces_and_skips_unchanged(void **state)
     assert_int_equal(stats.replaced, 1);
     assert_int_equal(stats.added, 1);
     assert_int_equal(stats.indexed, 2);
-    assert_int_equal(doc_count(f->db), 3);
+    assert_int_equal(kit_doc_count(f->db), 3);
     char *rec = record_of(f, "a-002");
     KIT_CONTAINS(rec, "改定された説明");
     free(rec);
@@ -700,7 +679,7 @@ static void test_update_adds_replaces_and_skips_unchanged(void **state)
     kt_build_options opts = {0};
     KIT_OK(kt_index_update(fresh, files, 1, f->lex, &opts, &stats, &err), &err);
     assert_int_equal(stats.added, 1);
-    assert_int_equal(doc_count(fresh), 1);
+    assert_int_equal(kit_doc_count(fresh), 1);
     free(b);
     free(fresh);
 }
@@ -723,7 +702,7 @@ static void test_update_with_bad_rows(void **state)
     assert_int_equal(stats.rejected, 1);
     assert_int_equal(stats.indexed, 0);
     KIT_CONTAINS(kt_buf_str(&rep.text), "m.csv:3: ");
-    assert_int_equal(doc_count(f->db), 2);
+    assert_int_equal(kit_doc_count(f->db), 2);
     assert_int_equal(term_freq(f->db, "Qc-001"), 0);
     char *rec = record_of(f, "a-001");
     KIT_LACKS(rec, "書き換え");
@@ -738,7 +717,7 @@ static void test_update_with_bad_rows(void **state)
     assert_int_equal(stats.indexed, 2);
     assert_int_equal(stats.added, 1);
     assert_int_equal(stats.replaced, 1);
-    assert_int_equal(doc_count(f->db), 3);
+    assert_int_equal(kit_doc_count(f->db), 3);
     assert_int_equal(term_freq(f->db, "Qc-001"), 1);
     assert_int_equal(term_freq(f->db, "Qc-002"), 0);
     rec = record_of(f, "a-001");
@@ -768,7 +747,7 @@ static void test_rebuild_with_skip_bad(void **state)
     char *s = stub(f);
     assert_string_equal(s, "auto gen-2\n");
     free(s);
-    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(kit_doc_count(f->db), 1);
     assert_int_equal(term_freq(f->db, "Qc-001"), 1);
     kt_buf_free(&rep.text);
     free(file);
@@ -793,7 +772,7 @@ static void test_delete(void **state)
     assert_int_equal(stats.warnings, 2);
     assert_int_equal(rep.warnings, 2);
     KIT_CONTAINS(kt_buf_str(&rep.text), "zz-999");
-    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(kit_doc_count(f->db), 1);
     assert_int_equal(term_freq(f->db, "Qa-001"), 0);
     assert_int_equal(term_freq(f->db, "Qa-002"), 1);
     assert_int_equal(term_freq(f->db, "XC韓国"), 0); /* a-001's terms are gone with it */
@@ -811,7 +790,7 @@ static void test_delete(void **state)
     KIT_CONTAINS(err.message, "another kyotei-index");
     assert_int_equal(update(f, "b.csv", good_b, &rep, &stats, false, &err), KT_ERR_INDEX);
     close(fd);
-    assert_int_equal(doc_count(f->db), 1);
+    assert_int_equal(kit_doc_count(f->db), 1);
     free(lock);
     kt_buf_free(&rep.text);
 }
@@ -870,7 +849,7 @@ static void test_long_id_update_does_not_duplicate(void **state)
     kt_status second = update(f, "long.csv", kt_buf_str(&csv), &rep, &stats, false, &err);
     assert_int_equal(second, first);
     if (first == KT_OK) {
-        assert_int_equal(doc_count(f->db), 1);
+        assert_int_equal(kit_doc_count(f->db), 1);
     } else {
         assert_int_equal(first, KT_ERR_INPUT);
         KIT_CONTAINS(kt_buf_str(&rep.text), "long.csv:2: ");

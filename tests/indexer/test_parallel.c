@@ -28,31 +28,18 @@ typedef struct fixture {
 
 static fixture *fx;
 
-/* The end of the CSV record that starts at p (just past its line end), quotes respected. */
-static const char *record_end(const char *p)
-{
-    bool quoted = false;
-    for (; *p; p++) {
-        if (*p == '"')
-            quoted = !quoted;
-        else if (*p == '\n' && !quoted)
-            return p + 1;
-    }
-    return p;
-}
-
 /* The bundled corpus COPIES times: copy k has ids "<id>-k". */
 static char *many_copies(size_t *rows)
 {
     char *csv = kit_read(kit_corpus(), NULL);
     assert_non_null(csv);
-    const char *body = record_end(csv);
+    const char *body = kit_record_end(csv);
     kt_buf out = KT_BUF_INIT;
     kt_buf_append(&out, csv, (size_t)(body - csv));
     *rows = 0;
     for (int k = 0; k < COPIES; k++) {
         for (const char *p = body; *p;) {
-            const char *end = record_end(p);
+            const char *end = kit_record_end(p);
             const char *comma = strchr(p, ',');
             assert_non_null(comma);
             kt_buf_append(&out, p, (size_t)(comma - p));
@@ -124,27 +111,6 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static xc_db *open_db(const char *path)
-{
-    xc_db *db;
-    xc_error xe;
-    if (xc_db_open(path, &db, &xe) != XC_OK) {
-        fprintf(stderr, "cannot open %s: %s\n", path, xe.message);
-        fail();
-    }
-    return db;
-}
-
-static uint32_t doc_count(const char *path)
-{
-    xc_db *db = open_db(path);
-    uint32_t n;
-    xc_error xe;
-    assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
-    xc_db_close(db);
-    return n;
-}
-
 /* Every term of the index with its frequency, one "term freq" line each, in byte order: two
  * indexes holding the same agreements have the same list. */
 static bool add_term_line(const char *term, size_t len, uint32_t freq, void *ctx)
@@ -156,7 +122,7 @@ static bool add_term_line(const char *term, size_t len, uint32_t freq, void *ctx
 
 static char *all_terms(const char *path)
 {
-    xc_db *db = open_db(path);
+    xc_db *db = kit_open_db(path);
     kt_buf b = KT_BUF_INIT;
     xc_error xe;
     assert_int_equal(xc_db_each_term(db, NULL, add_term_line, &b, &xe), XC_OK);
@@ -167,7 +133,7 @@ static char *all_terms(const char *path)
 /* The ids of the documents in docid order, one a line. */
 static char *ids_in_order(const char *path)
 {
-    xc_db *db = open_db(path);
+    xc_db *db = kit_open_db(path);
     uint32_t n;
     xc_error xe;
     assert_int_equal(xc_db_doc_count(db, &n, &xe), XC_OK);
@@ -183,6 +149,14 @@ static char *ids_in_order(const char *path)
     }
     xc_db_close(db);
     return kt_buf_steal(&b);
+}
+
+static void assert_same_order(const char *db, const char *other)
+{
+    char *a = ids_in_order(db), *b = ids_in_order(other);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
 }
 
 /* A search as text: total, then every hit's id and score, then the facets. */
@@ -214,7 +188,7 @@ static const char *const queries[] = {"交流", "観光 経済", "country:中国
 /* Same agreements, same terms with the same frequencies, same search results. */
 static void assert_same_index(const char *db)
 {
-    assert_int_equal(doc_count(db), fx->rows);
+    assert_int_equal(kit_doc_count(db), fx->rows);
     char *want = all_terms(fx->plain), *got = all_terms(db);
     assert_string_equal(got, want);
     free(want);
@@ -235,10 +209,7 @@ static void test_threads_build_the_same_index(void **state)
     /* which thread wrote an agreement depends on its place in the input only: two runs give the
      * same document order */
     char *again = build_with("two-again", 2, 0, 1, false);
-    char *a = ids_in_order(db), *b = ids_in_order(again);
-    assert_string_equal(a, b);
-    free(a);
-    free(b);
+    assert_same_order(db, again);
     free(again);
     free(db);
 }
@@ -261,10 +232,7 @@ static void test_small_flushes_segments_and_compaction(void **state)
     free(segments);
     free(sharded);
     /* on one thread the documents stay in input order */
-    char *a = ids_in_order(one), *b = ids_in_order(fx->plain);
-    assert_string_equal(a, b);
-    free(a);
-    free(b);
+    assert_same_order(one, fx->plain);
     free(one);
     free(db);
 }
@@ -311,7 +279,7 @@ static void test_bad_rows_reported_in_order_with_threads(void **state)
     opts.skip_bad = true;
     assert_int_equal(kt_index_rebuild(db, files, 1, fx->lex, &opts, &stats, &err), KT_ERR_INPUT);
     assert_int_equal(stats.indexed, fx->rows);
-    assert_int_equal(doc_count(db), fx->rows);
+    assert_int_equal(kit_doc_count(db), fx->rows);
     free(stub);
     kt_buf_free(&rep.text);
     free(db);
@@ -345,7 +313,7 @@ static int shard_holding(const char *db, unsigned shards, const char *id)
     for (unsigned s = 0; s < shards; s++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/gen-%lu/shard-%u", db, gen, s);
-        xc_db *one = open_db(path);
+        xc_db *one = kit_open_db(path);
         uint32_t n;
         xc_error xe;
         assert_int_equal(xc_db_term_freq(one, term, &n, &xe), XC_OK);
@@ -385,7 +353,7 @@ static void test_shards(void **state)
     KIT_OK(kt_index_update(db, files, 1, fx->lex, &opts, &stats, &err), &err);
     assert_int_equal(stats.replaced, 1);
     assert_int_equal(stats.added, 1);
-    assert_int_equal(doc_count(db), fx->rows + 1);
+    assert_int_equal(kit_doc_count(db), fx->rows + 1);
     assert_int_equal(shard_holding(db, 3, "sendai-006-7"), (int)kt_layout_shard_of("sendai-006-7", 3));
     assert_int_equal(shard_holding(db, 3, "new-001"), (int)kt_layout_shard_of("new-001", 3));
     char *found = search_text(db, "改定された説明");
@@ -405,7 +373,7 @@ static void test_shards(void **state)
     opts.shards = 0;
     KIT_OK(kt_index_delete(db, gone, 2, &opts, &stats, &err), &err);
     assert_int_equal(stats.deleted, 2);
-    assert_int_equal(doc_count(db), fx->rows - 1);
+    assert_int_equal(kit_doc_count(db), fx->rows - 1);
     assert_int_equal(shard_holding(db, 3, "hokkaido-001-0"), -1);
 
     /* a rebuild may change the number of shards: back to one database */
