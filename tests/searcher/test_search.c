@@ -24,32 +24,19 @@ typedef struct fixture {
 
 static fixture *fx;
 
-/* The end of the CSV record that starts at p (just past its line end), quotes respected. */
-static const char *record_end(const char *p)
-{
-    bool quoted = false;
-    for (; *p; p++) {
-        if (*p == '"')
-            quoted = !quoted;
-        else if (*p == '\n' && !quoted)
-            return p + 1;
-    }
-    return p;
-}
-
 /* Splits the bundled corpus into two CSV files, each with the header: the first `first` rows and
  * the rest. */
 static void split_corpus(const char *path0, const char *path1, size_t first, size_t *total)
 {
     char *csv = kit_read(kit_corpus(), NULL);
     assert_non_null(csv);
-    const char *body = record_end(csv);
+    const char *body = kit_record_end(csv);
     kt_buf half[2] = {KT_BUF_INIT, KT_BUF_INIT};
     for (int k = 0; k < 2; k++)
         kt_buf_append(&half[k], csv, (size_t)(body - csv));
     size_t n = 0;
     for (const char *p = body; *p; n++) {
-        const char *end = record_end(p);
+        const char *end = kit_record_end(p);
         kt_buf_append(&half[n >= first], p, (size_t)(end - p));
         p = end;
     }
