@@ -91,7 +91,8 @@ def disk_usage(path):
 
 
 def run_measured(argv, env=None, stdin=None, stdout=subprocess.DEVNULL):
-    """Runs argv to its end; returns (wall seconds, peak RSS in bytes, exit status, stderr text)."""
+    """Runs argv to its end; returns (wall seconds, processor seconds, peak RSS in bytes, exit status,
+    stderr text)."""
     err = tempfile.TemporaryFile()
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=stdout, stderr=err)
@@ -101,7 +102,7 @@ def run_measured(argv, env=None, stdin=None, stdout=subprocess.DEVNULL):
     err.seek(0)
     text = err.read().decode("utf-8", "replace")
     err.close()
-    return wall, usage.ru_maxrss * 1024, p.returncode, text
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, p.returncode, text
 
 
 def percentile(values, p):
@@ -529,15 +530,17 @@ def measure_build(engine, csv_path, work, repeat, log):
         argv, env, stdin_path = engine.build(csv_path, db)
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
-            wall, rss, status, err = run_measured(argv, env=env, stdin=stdin)
+            wall, cpu, rss, status, err = run_measured(argv, env=env, stdin=stdin)
         finally:
             if stdin_path:
                 stdin.close()
         if status != 0:
             raise RuntimeError(f"{engine.name}: build failed ({' '.join(argv)}): exit {status}: {err.strip()[-500:]}")
-        log(f"  {engine.name}: build {i + 1}/{repeat}: {wall:.2f} s, peak {rss / 2**20:.0f} MB")
-        runs.append((wall, rss))
+        log(f"  {engine.name}: build {i + 1}/{repeat}: {wall:.2f} s ({cpu:.2f} s of processor), "
+            f"peak {rss / 2**20:.0f} MB")
+        runs.append((wall, rss, cpu))
     return {"build_s": statistics.median(r[0] for r in runs), "peak_rss": max(r[1] for r in runs),
+            "build_cpu_s": statistics.median(r[2] for r in runs),
             "size": disk_usage(db) if os.path.isdir(db) else None, "db": db}
 
 
@@ -620,17 +623,19 @@ def table(n, csv_bytes, results):
     gr = results.get("groonga", {})
     omega = results.get("omega", {})
     lines = [f"### {n:,} agreements ({csv_bytes / 2**20:.0f} MB of CSV)", "",
-             "| engine | build s | agreements/s | MB/s | build × MeCab | size MB | size × Groonga | peak RSS MB "
+             "| engine | build s | processor s | agreements/s | MB/s | build × MeCab | size MB | size × Groonga "
+             "| peak RSS MB "
              "| p50 ms | p99 ms | p50 × Groonga | p99 × Groonga | mean matches | CGI ms | CGI × Omega |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| --- " + "| ---: " * 15 + "|"]
     for name, r in results.items():
         if "skipped" in r:
-            lines.append(f"| {name} | {r['skipped']} |" + " |" * 14)
+            lines.append(f"| {name} | {r['skipped']} |" + " |" * 15)
             continue
         b = r["build_s"]
         size = r.get("size") if name != "mecab" else None
         lines.append("| " + " | ".join([
-            name, fmt(b, ".2f"), fmt(n / b, ",.0f"), fmt(csv_bytes / 2**20 / b, ".1f"), fmt(ratio(b, floor), ".2f"),
+            name, fmt(b, ".2f"), fmt(r.get("build_cpu_s"), ".2f"), fmt(n / b, ",.0f"),
+            fmt(csv_bytes / 2**20 / b, ".1f"), fmt(ratio(b, floor), ".2f"),
             fmt(size / 2**20 if size else None, ".0f"), fmt(ratio(size, gr.get("size")), ".2f"),
             fmt(r["peak_rss"] / 2**20, ".0f"), fmt(r.get("p50_ms"), ".2f"), fmt(r.get("p99_ms"), ".2f"),
             fmt(ratio(r.get("p50_ms"), gr.get("p50_ms")), ".2f"), fmt(ratio(r.get("p99_ms"), gr.get("p99_ms")), ".2f"),
