@@ -188,6 +188,11 @@ static kt_status fill(kt_reader *r, kt_error *err)
         const char *nl = memchr(start, '\n', avail);
         size_t piece = nl ? (size_t)(nl - start) + 1 : avail;
         size_t rows_before = r->n_done;
+        /* libcsv grows its cell buffer by a fixed step (128 bytes): where realloc copies (ASan,
+         * valgrind, allocators without mremap), a 16 MiB cell cost 131,072 copies of up to 16 MiB.
+         * A step as large as the buffer (up to 1 MiB) makes the growth geometric. */
+        size_t step = csv_get_buffer_size(&r->parser);
+        csv_set_blk_size(&r->parser, step < 128 ? 128 : step > (1u << 20) ? (1u << 20) : step);
         size_t used = csv_parse(&r->parser, start, piece, on_cell, on_row_end, r);
         r->block_pos += piece;
         /* libcsv holds a cell whole until it ends, so one endless cell (a 1 GB line, a quote never
