@@ -14,6 +14,16 @@ import unittest
 from kit import CORPUS, ScratchTest, current_generation, index, search_all, synthetic_rows, write_rows, xapian_check
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def xapian_commit_leak_ignored():
+    """The environment for a run on a full disk: see xapian-commit-leak.supp (sanitizer builds)."""
+    options = [o for o in os.environ.get("LSAN_OPTIONS", "").split(":") if o]
+    options.append("suppressions=" + os.path.join(HERE, "xapian-commit-leak.supp"))
+    return {"LSAN_OPTIONS": ":".join(options)}
+
+
 def try_mount(path, size):
     if os.geteuid() != 0:
         return False
@@ -73,14 +83,14 @@ class FullDisk(ScratchTest):
         before = search_all(self.db)
         self.assertEqual(len(before), 40)
 
-        r = index(self.db, self.big, preexec_fn=self.limit)
+        r = index(self.db, self.big, preexec_fn=self.limit, env=xapian_commit_leak_ignored())
         self.assert_disk_error(r)
         self.assert_whole(before)
         # the failed rebuild cleared what it had written
         self.assertEqual(sorted(e for e in os.listdir(self.db) if e.startswith("gen-")),
                          [os.path.basename(current_generation(self.db))])
 
-        r = index(self.db, self.big, update=True, preexec_fn=self.limit)
+        r = index(self.db, self.big, update=True, preexec_fn=self.limit, env=xapian_commit_leak_ignored())
         self.assert_disk_error(r)
         self.assert_whole(before)
 
