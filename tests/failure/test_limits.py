@@ -41,35 +41,34 @@ class Limits(ScratchTest):
     def check(self, feed, *args):
         return run([program("kyotei-index"), "--check", *args, "-"], feed=feed, timeout=SECONDS)
 
+    def expect(self, what, r, code, message, memory_mib=MEMORY_MIB):
+        """r ended with exit `code` and `message` on stderr, in bounded time and memory."""
+        self.report(what, r)
+        self.assert_bounded(r, memory_mib)
+        self.assertEqual(r.returncode, code, r)
+        self.assertIn(message, r.stderr)
+
     # ---- a 1 GB line ----
 
     def test_a_1_gb_line_in_csv(self):
         head = (HEADER + "big,札幌市,北海道,協定,中国/大連市,中国,観光,").encode()
         tail = ",2008,\nnext,札幌市,北海道,協定,中国/大連市,中国,観光,交流,2008,\n".encode()
         r = self.check(stream_line(head, "交流の推進".encode(), 1024 * MIB, tail))
-        self.report("1 GB line, CSV", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 1, r)  # a bad row; the row after it is read and checked
-        self.assertIn("(standard input):2: row larger than 16777216 bytes", r.stderr)
+        # a bad row; the row after it is read and checked
+        self.expect("1 GB line, CSV", r, 1, "(standard input):2: row larger than 16777216 bytes")
         self.assertRegex(r.stderr, r"checked: 2 rows read.* 1 rejected")
 
     def test_a_1_gb_line_in_json_lines(self):
         head = b'{"id":"big","title":"t","description":"'
         tail = b'"}\n{"id":"next","title":"t","description":"d","country":"\\u4e2d\\u56fd"}\n'
         r = self.check(stream_line(head, "交流の推進".encode(), 1024 * MIB, tail), "--format", "jsonl")
-        self.report("1 GB line, JSON Lines", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 1, r)
-        self.assertIn("(standard input):1: line larger than 16777216 bytes", r.stderr)
+        self.expect("1 GB line, JSON Lines", r, 1, "(standard input):1: line larger than 16777216 bytes")
         self.assertRegex(r.stderr, r"checked: 2 rows read.* 1 rejected")
 
     def test_a_quote_never_closed(self):
         head = (HEADER + 'open,札幌市,北海道,協定,中国/大連市,中国,観光,"').encode()
         r = self.check(stream_line(head, "交流の推進,\n".encode(), 256 * MIB, b""))
-        self.report("quote never closed, 256 MB", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 1, r)
-        self.assertIn("(standard input):2: ", r.stderr)
+        self.expect("quote never closed, 256 MB", r, 1, "(standard input):2: ")
 
     # ---- a million columns ----
 
@@ -80,10 +79,7 @@ class Limits(ScratchTest):
                 pipe.write("".join(f",extra{k}" for k in range(i, i + 10_000)).encode())
             pipe.write(b"\na,t,d\n")
         r = self.check(feed)
-        self.report("header of 1,000,000 columns", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 2, r)
-        self.assertIn("(standard input):1: the header has more than 1000 columns", r.stderr)
+        self.expect("header of 1,000,000 columns", r, 2, "(standard input):1: the header has more than 1000 columns")
 
     def test_a_row_of_a_million_cells(self):
         def feed(pipe):
@@ -92,10 +88,7 @@ class Limits(ScratchTest):
             pipe.write(b",v" * 999_990 + b"\n")
             pipe.write(b"next,m,p,t,x,c,f,d,2008,\n")
         r = self.check(feed)
-        self.report("row of 1,000,000 cells", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 1, r)
-        self.assertIn("(standard input):2: expected 10 columns, found 1000000", r.stderr)
+        self.expect("row of 1,000,000 cells", r, 1, "(standard input):2: expected 10 columns, found 1000000")
         self.assertRegex(r.stderr, r"checked: 2 rows read.* 1 rejected")
 
     def test_a_json_object_of_a_million_keys(self):
@@ -105,10 +98,7 @@ class Limits(ScratchTest):
                 pipe.write("".join(f',"k{k}":1' for k in range(i, i + 10_000)).encode())
             pipe.write(b"}\n")
         r = self.check(feed, "--format", "jsonl")
-        self.report("JSON object of 1,000,000 keys", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 1, r)
-        self.assertIn("(standard input):1: more than 1000 keys", r.stderr)
+        self.expect("JSON object of 1,000,000 keys", r, 1, "(standard input):1: more than 1000 keys")
 
     # ---- a query of 100,000 words ----
 
@@ -117,10 +107,7 @@ class Limits(ScratchTest):
         self.assertEqual(index(db, os.path.join(os.environ["KYOTEI_SOURCE"], "corpus", "agreements.csv")).returncode, 0)
         words = ["交流"] * 100_000
         r = run([program("kyotei-search"), "--db", db, *words])
-        self.report("query of 100,000 words (arguments)", r)
-        self.assert_bounded(r)
-        self.assertEqual(r.returncode, 2, r)
-        self.assertIn("query longer than 4096 bytes", r.stderr)
+        self.expect("query of 100,000 words (arguments)", r, 2, "query longer than 4096 bytes")
         # the longest query accepted, of as many words as fit: refused for its number of words
         r = run([program("kyotei-search"), "--db", db, " ".join(["観光"] * 500)])
         self.report("query of 500 words (3,499 bytes)", r)
@@ -170,10 +157,7 @@ class Limits(ScratchTest):
             f.write(HEADER)
             f.write(f"bigger,札幌市,北海道,大きな協定,中国/大連市,中国,観光,{big}{big},2008,\n")
         r = index(db, csv_path)
-        self.report("index a 20 MB description", r)
-        self.assertEqual(r.returncode, 1, r)
-        self.assertIn(":2: row larger than 16777216 bytes", r.stderr)
-        self.assert_bounded(r)
+        self.expect("index a 20 MB description", r, 1, ":2: row larger than 16777216 bytes")
 
 
 if __name__ == "__main__":
