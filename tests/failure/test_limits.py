@@ -29,6 +29,16 @@ def stream_line(prefix, middle, size, suffix):
     return feed
 
 
+def stream_items(prefix, item, n, suffix):
+    """A feed function writing prefix, item.format(k) for k in 0 … n-1, then suffix."""
+    def feed(pipe):
+        pipe.write(prefix)
+        for i in range(0, n, 10_000):
+            pipe.write("".join(item.format(k) for k in range(i, min(i + 10_000, n))).encode())
+        pipe.write(suffix)
+    return feed
+
+
 class Limits(ScratchTest):
     def report(self, what, r):
         print(f"{self.id()}: {what}: exit {r.returncode}, {r.seconds:.2f} s, {r.max_rss_mib:.0f} MiB", flush=True)
@@ -73,12 +83,7 @@ class Limits(ScratchTest):
     # ---- a million columns ----
 
     def test_a_header_of_a_million_columns(self):
-        def feed(pipe):
-            pipe.write(b"id,title,description")
-            for i in range(0, 1_000_000, 10_000):
-                pipe.write("".join(f",extra{k}" for k in range(i, i + 10_000)).encode())
-            pipe.write(b"\na,t,d\n")
-        r = self.check(feed)
+        r = self.check(stream_items(b"id,title,description", ",extra{}", 1_000_000, b"\na,t,d\n"))
         self.expect("header of 1,000,000 columns", r, 2, "(standard input):1: the header has more than 1000 columns")
 
     def test_a_row_of_a_million_cells(self):
@@ -92,12 +97,8 @@ class Limits(ScratchTest):
         self.assertRegex(r.stderr, r"checked: 2 rows read.* 1 rejected")
 
     def test_a_json_object_of_a_million_keys(self):
-        def feed(pipe):
-            pipe.write(b'{"id":"wide","title":"t","description":"d"')
-            for i in range(0, 1_000_000, 10_000):
-                pipe.write("".join(f',"k{k}":1' for k in range(i, i + 10_000)).encode())
-            pipe.write(b"}\n")
-        r = self.check(feed, "--format", "jsonl")
+        r = self.check(stream_items(b'{"id":"wide","title":"t","description":"d"', ',"k{}":1', 1_000_000, b"}\n"),
+                       "--format", "jsonl")
         self.expect("JSON object of 1,000,000 keys", r, 1, "(standard input):1: more than 1000 keys")
 
     # ---- a query of 100,000 words ----
