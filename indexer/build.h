@@ -86,8 +86,9 @@ typedef struct kt_build_options {
     unsigned shards;          /* a rebuild splits the agreements over this many shards (0 or 1: one
                                  database); an update or deletion keeps the index's own number and
                                  refuses another one (KT_ERR_INDEX) */
-    bool no_compact;          /* a rebuild on one thread keeps its database as written instead of
-                                 compacting it: faster, larger on disk */
+    bool no_compact;          /* a rebuild that wrote a single database (one thread, at most
+                                 segment_every documents) keeps it as written instead of compacting
+                                 it: faster, larger on disk */
     size_t segment_every;     /* a rebuild's thread starts a new database every this many documents
                                  (default KT_SEGMENT_EVERY); all are merged at the end */
 } kt_build_options;
