@@ -5,23 +5,26 @@
 #
 #   -t SECONDS  how long each target runs (default 45)
 #   -j JOBS     how many targets run at once (default 2: one a core on a 2-core machine)
+#   -o DIR      where corpora, reproducers and logs go (default build-fuzz/fuzz)
 #   TARGET      reader decode query cgi tokenize snippet (default: all)
 #
 # Each target starts from its seeds in tests/fuzz/seeds/<target> plus whatever earlier runs
-# added to build-fuzz/fuzz/corpus/<target>; a crash, leak, timeout (10 s for one input), memory
-# blow-up (2 GB) or sanitizer report stops the target, leaves the reproducer in
-# build-fuzz/fuzz/artifacts/<target>/ and makes this script fail. The log of each target is
-# build-fuzz/fuzz/<target>.log; the last lines of each say how many inputs it ran.
+# added to DIR/corpus/<target>; a crash, leak, timeout (10 s for one input), memory blow-up
+# (2 GB) or sanitizer report stops the target, leaves the reproducer in DIR/artifacts/<target>/
+# and makes this script fail. The log of each target is DIR/<target>.log; its last lines say how
+# many inputs it ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=45
 jobs=2
-while getopts "t:j:" opt; do
+out=build-fuzz/fuzz
+while getopts "t:j:o:" opt; do
   case "$opt" in
     t) seconds=$OPTARG ;;
     j) jobs=$OPTARG ;;
-    *) echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [TARGET...]" >&2; exit 2 ;;
+    o) out=$OPTARG ;;
+    *) echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [-o DIR] [TARGET...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -36,7 +39,6 @@ build=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKYOTEI_FUZZ=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" --target kt_bundled_index "${targets[@]/#/fuzz_}" >/dev/null
 
-out="$build/fuzz"
 mkdir -p "$out"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -9,7 +9,7 @@ scripts/setup.sh --test
 
 jobs=$(nproc)
 echo "== tests (build/)"
-# valgrind's run of the suite takes 20 minutes: scripts/valgrind.sh, not CI
+# valgrind's run of the suite takes 11 minutes: scripts/valgrind.sh, not CI
 ctest --test-dir build --output-on-failure -j"$jobs" -LE valgrind
 
 echo "== tests under ASan+UBSan (build-asan/)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs kyotei's unit and end-to-end tests under valgrind memcheck (tests/valgrind/run.py): every
-# test must pass with no memory error and no leak. About 20 minutes on two cores.
+# test must pass with no memory error and no leak. About 11 minutes on two cores.
 #
 #   scripts/valgrind.sh [-R REGEX]     only the tests whose name matches REGEX
 set -euo pipefail
