@@ -61,6 +61,9 @@ enum {
 /* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
 #define KT_META_SCHEMA_KEY "kyotei.schema"
 #define KT_META_SCHEMA_VERSION "3"
+/* ... and with which dictionaries (dict/lexicon.h's fingerprint), so that an update can refuse to
+ * mix agreements tokenized by two sets of dictionaries. */
+#define KT_META_DICTIONARIES_KEY "kyotei.dictionaries"
 
 /* JSON keys of the stored record beyond the column names. */
 #define KT_DATA_FIELDS_CANONICAL "fields_canonical"

@@ -1,9 +1,12 @@
 #include "lexicon.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/datadir.h"
+#include "base/hash.h"
 
 static kt_status load_vocab(const char *dir, const char *name, kt_vocab **out, kt_error *err)
 {
@@ -13,6 +16,42 @@ static kt_status load_vocab(const char *dir, const char *name, kt_vocab **out, k
     kt_status st = kt_vocab_load(path, out, err);
     free(path);
     return st;
+}
+
+/* Adds the bytes of data_dir/name to *h. */
+static kt_status hash_file(const char *data_dir, const char *name, uint64_t *h, kt_error *err)
+{
+    char *path = kt_path_join(data_dir, name);
+    if (!path)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kt_status st = kt_error_set(err, KT_ERR_IO, "%s: %s", path, strerror(errno));
+        free(path);
+        return st;
+    }
+    unsigned char chunk[8192];
+    size_t got;
+    *h = kt_fnv1a64(*h, name, strlen(name) + 1);
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        *h = kt_fnv1a64(*h, chunk, got);
+    kt_status st = ferror(f) ? kt_error_set(err, KT_ERR_IO, "%s: cannot read", path) : KT_OK;
+    fclose(f);
+    free(path);
+    return st;
+}
+
+static kt_status fingerprint(const char *data_dir, char out[KT_LEXICON_FINGERPRINT_SIZE], kt_error *err)
+{
+    static const char *const files[] = {"user.dic", "countries.tsv", "fields.tsv"};
+    uint64_t h = KT_FNV1A64_INIT;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        kt_status st = hash_file(data_dir, files[i], &h, err);
+        if (st != KT_OK)
+            return st;
+    }
+    snprintf(out, KT_LEXICON_FINGERPRINT_SIZE, "%016llx", (unsigned long long)h);
+    return KT_OK;
 }
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
@@ -35,6 +74,8 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
         st = load_vocab(data_dir, "fields.tsv", &lex->fields, err);
     if (st == KT_OK)
         st = load_vocab(data_dir, "synonyms.tsv", &lex->synonyms, err);
+    if (st == KT_OK)
+        st = fingerprint(data_dir, lex->fingerprint, err);
     if (st != KT_OK) {
         kt_lexicon_close(lex);
         return st;

@@ -26,11 +26,19 @@
  * and at query time alike (a "word" that long is noise: a run of symbols or a pasted blob). */
 #define KT_TERM_MAX 200
 
+/* 16 hex digits and a NUL: see kt_lexicon.fingerprint. */
+#define KT_LEXICON_FINGERPRINT_SIZE 17
+
 typedef struct kt_lexicon {
     kt_tokenizer *tokenizer;
     kt_vocab *countries;
     kt_vocab *fields;
     kt_vocab *synonyms;
+    /* FNV-1a of the bytes of the files that decide an agreement's terms: user.dic, countries.tsv
+     * and fields.tsv (not synonyms.tsv, which only queries read). An index records the fingerprint
+     * it was built with, so that an update can tell the dictionaries changed since: the
+     * agreements already indexed would keep terms the new dictionaries no longer give. */
+    char fingerprint[KT_LEXICON_FINGERPRINT_SIZE];
 } kt_lexicon;
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);

@@ -391,9 +391,11 @@ static kt_status open_segment(run *rn, unsigned t, kt_error *err)
         kt_status st = kt_layout_part_path(path, rn->build_dir, t, p->segments, s, err);
         if (st != KT_OK)
             return st;
+        const char *dicts = rn->lex->fingerprint;
         if (xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE | XC_WDB_NO_SYNC, &p->w[s], &xe) != XC_OK ||
             xc_wdb_set_metadata(p->w[s], KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION, strlen(KT_META_SCHEMA_VERSION),
-                                &xe) != XC_OK)
+                                &xe) != XC_OK ||
+            (*dicts && xc_wdb_set_metadata(p->w[s], KT_META_DICTIONARIES_KEY, dicts, strlen(dicts), &xe) != XC_OK))
             return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", path, xe.message);
     }
     p->segments++;
@@ -538,25 +540,36 @@ static kt_status rebuild_locked(const char *db_dir, const kt_layout *cur, const 
 
 /* ---- updating and deleting ---------------------------------------------------------------- */
 
-/* An update adds documents made the way this kyotei makes them: an index written by another
- * version must be rebuilt first, or it would hold two kinds of document. */
-static kt_status check_schema(const char *db_dir, const char *gen_path, kt_error *err)
+/* An update adds documents made the way this kyotei makes them, with these dictionaries: an
+ * index written by another version, or with other dictionaries, must be rebuilt first, or it
+ * would hold two kinds of document (the old ones keeping words and canonical names the
+ * dictionaries no longer give, so that a search finds some agreements by them and not others).
+ * An index that predates the dictionaries' fingerprint is taken as it is. */
+static kt_status check_schema(const char *db_dir, const char *gen_path, const kt_lexicon *lex, kt_error *err)
 {
     xc_db *db;
     xc_error xe;
-    char *version = NULL;
+    char *version = NULL, *dicts = NULL;
     size_t len;
     if (xc_db_open(gen_path, &db, &xe) != XC_OK)
         return kt_error_set(err, KT_ERR_INDEX, "%s: cannot open: %s", gen_path, xe.message);
     kt_status st = KT_OK;
-    if (xc_db_get_metadata(db, KT_META_SCHEMA_KEY, &version, &len, &xe) != XC_OK)
+    if (xc_db_get_metadata(db, KT_META_SCHEMA_KEY, &version, &len, &xe) != XC_OK ||
+        xc_db_get_metadata(db, KT_META_DICTIONARIES_KEY, &dicts, &len, &xe) != XC_OK)
         st = kt_error_set(err, KT_ERR_INDEX, "%s: %s", gen_path, xe.message);
     else if (strcmp(version, KT_META_SCHEMA_VERSION) != 0)
         st = kt_error_set(err, KT_ERR_INDEX,
                           "%s was written by another version of kyotei (schema '%s', this one writes '%s'): rebuild "
                           "it with kyotei-index --db %s FILE...",
                           db_dir, version, KT_META_SCHEMA_VERSION, db_dir);
+    else if (*dicts && *lex->fingerprint && strcmp(dicts, lex->fingerprint) != 0)
+        st = kt_error_set(err, KT_ERR_INDEX,
+                          "%s was built with other dictionaries (user.dic, countries.tsv or fields.tsv changed "
+                          "since), so its agreements keep the old words and names: rebuild it with kyotei-index "
+                          "--db %s FILE...",
+                          db_dir, db_dir);
     free(version);
+    free(dicts);
     xc_db_close(db);
     return st;
 }
@@ -651,7 +664,7 @@ static kt_status write_run(const char *db_dir, const char *const *files, size_t 
         if (st == KT_OK)
             st = kt_layout_shard_path(first, db_dir, &cur, 0, err);
         if (st == KT_OK)
-            st = check_schema(db_dir, first, err);
+            st = check_schema(db_dir, first, lex, err);
         if (st == KT_OK)
             st = in_transactions(db_dir, &rn, update_work, &list, err);
         if (st == KT_OK)

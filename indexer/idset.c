@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 #define BLOCK_BYTES (1u << 20)
 
 typedef struct slot {
@@ -41,14 +43,10 @@ kt_status kt_idset_new(kt_idset **out, kt_error *err)
     return KT_OK;
 }
 
-/* FNV-1a, 64 bits; 0 is kept for empty slots. */
+/* 0 is kept for empty slots. */
 static uint64_t hash_of(const char *id)
 {
-    uint64_t h = 14695981039346656037u;
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211u;
-    }
+    uint64_t h = kt_fnv1a64(KT_FNV1A64_INIT, id, strlen(id));
     return h ? h : 1;
 }
 

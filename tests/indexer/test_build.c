@@ -684,6 +684,67 @@ static void test_update_adds_replaces_and_skips_unchanged(void **state)
     free(fresh);
 }
 
+/* The index records the dictionaries it was built with; an update with other dictionaries is
+ * refused (the agreements already indexed would keep the old words), the index untouched, and a
+ * rebuild with the new ones is then updated as usual. */
+static void test_update_refuses_other_dictionaries(void **state)
+{
+    fixture *f = *state;
+    build_ok(f, "a.csv", good_a, NULL);
+    xc_db *db = kit_open_db(f->db);
+    char *recorded;
+    xc_error xe;
+    assert_int_equal(xc_db_get_metadata(db, KT_META_DICTIONARIES_KEY, &recorded, NULL, &xe), XC_OK);
+    assert_int_equal(strlen(recorded), KT_LEXICON_FINGERPRINT_SIZE - 1);
+    assert_string_equal(recorded, f->lex->fingerprint);
+    free(recorded);
+    xc_db_close(db);
+
+    /* the same dictionaries, one field alias more */
+    char *data = kit_path(f->tmp, "data");
+    assert_int_equal(mkdir(data, 0700), 0);
+    static const char *const names[] = {"user.dic", "countries.tsv", "fields.tsv", "synonyms.tsv"};
+    for (size_t i = 0; i < 4; i++) {
+        char *from = kit_path(kit_data_dir(), names[i]);
+        size_t len;
+        char *bytes = kit_read(from, &len);
+        assert_non_null(bytes);
+        char *to = kit_path(data, names[i]);
+        FILE *out = fopen(to, "wb");
+        assert_non_null(out);
+        assert_int_equal(fwrite(bytes, 1, len, out), len);
+        if (strcmp(names[i], "fields.tsv") == 0)
+            fputs("姉妹\t姉妹都市\n", out);
+        assert_int_equal(fclose(out), 0);
+        free(to);
+        free(bytes);
+        free(from);
+    }
+    kt_lexicon *changed;
+    kt_error err = {0};
+    KIT_OK(kt_lexicon_open(data, &changed, &err), &err);
+    assert_string_not_equal(changed->fingerprint, f->lex->fingerprint);
+
+    char *file = kit_write(f->tmp, "b.csv", good_b);
+    const char *files[] = {file};
+    kt_build_options opts = {0};
+    kt_build_stats stats;
+    assert_int_equal(kt_index_update(f->db, files, 1, changed, &opts, &stats, &err), KT_ERR_INDEX);
+    KIT_CONTAINS(err.message, "other dictionaries");
+    KIT_CONTAINS(err.message, "rebuild it");
+    assert_int_equal(kit_doc_count(f->db), 2);
+
+    /* a rebuild with the new dictionaries records them, and updates go on */
+    const char *both[] = {kit_write(f->tmp, "a.csv", good_a)};
+    KIT_OK(kt_index_rebuild(f->db, both, 1, changed, &opts, &stats, &err), &err);
+    KIT_OK(kt_index_update(f->db, files, 1, changed, &opts, &stats, &err), &err);
+    assert_int_equal(kit_doc_count(f->db), 3);
+    free((char *)both[0]);
+    free(file);
+    kt_lexicon_close(changed);
+    free(data);
+}
+
 /* A bad row makes an update write nothing; with skip_bad the good rows are written and the run
  * still says that some rows were bad. */
 static void test_update_with_bad_rows(void **state)
@@ -874,6 +935,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_ids_stay_distinct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_report_with_long_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_adds_replaces_and_skips_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_refuses_other_dictionaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_with_bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_with_skip_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
