@@ -9,8 +9,9 @@
  *
  *   xapian-floor [options] --out DIR FILE
  *     --dicdir DIR        IPADIC UTF-8 (default: the build's)
- *     --flush N           commit every N documents per database (default 10000; Xapian's
- *                         automatic flush is put just past it, so these commits are the only ones)
+ *     --flush N           commit every N documents per database (default 1000, as kyotei-index:
+ *                         the fastest measured; Xapian's automatic flush is put just past it, so
+ *                         these commits are the only ones)
  *     --positions         words with their positions (add_posting), for phrases
  *     --values            the two facet values kyotei counts (country, fields) in slots 1 and 2
  *     --termlists         keep the termlists (what updates and deletions need)
@@ -20,17 +21,19 @@
  *                         thread k % T, as in kyotei-index; the parts are merged by compaction
  *     --block N           documents per block (default 1000)
  *     --segment N         start a new database every N documents per thread (default: never)
- *     --inline            tokenize inside the timed part, on the writing threads (MeCab + Xapian, as
- *                         an indexer runs); without it MeCab runs first, untimed, on one thread, so
- *                         the timed part is Xapian alone
+ *     --inline            tokenize on the writing threads (MeCab + Xapian, as an indexer runs);
+ *                         without it MeCab runs first on one thread, timed apart, so that the
+ *                         writing is Xapian alone
  *     --dangerous         DB_DANGEROUS (update in place, no new revision per commit)
  *     --compact LEVEL     standard, full (default, kyotei's) or fuller
  *     --no-compact        with a single database, leave it as written
  *
- * Prints one line of "name value" pairs: rows, tokens, distinct words, then seconds of wall and of
- * processor for each phase (read: CSV and, without --inline, MeCab; write: documents to Xapian,
- * commits included, with the processor time spent in commits given apart; compact; xapian:
- * write + compact; total: the whole process), peak resident MB and bytes on disk of DIR.
+ * Prints one line of "name value" pairs: rows, tokens (words indexed), postings (each document's
+ * distinct words, summed: the posting-list entries), words (distinct; 0 with --inline), parts,
+ * then seconds of wall and of processor for each phase (read: CSV and, without --inline, MeCab;
+ * write: documents to Xapian, commits included, with the processor time spent in commits given
+ * apart; compact; xapian: write + compact; total: the whole process), peak resident MB and bytes
+ * on disk of DIR.
  * Exit status 0, or 2 on an error (a message on stderr). DIR is replaced.
  */
 #include <csv.h>
@@ -71,7 +74,7 @@ struct options {
     const char *dicdir = KYOTEI_IPADIC_DIR;
     const char *out = nullptr;
     const char *file = nullptr;
-    unsigned long flush = 10000;
+    unsigned long flush = 1000;
     unsigned long segment = 0;
     unsigned long block = 1000;  // the unit handed to a thread, as kyotei-index's batches
     unsigned threads = 1;
@@ -264,7 +267,7 @@ void read_csv(reader &rd, const char *path)
 struct writer_result {
     std::vector<std::string> parts;
     double commit_cpu = 0;
-    unsigned long long tokens = 0;
+    unsigned long long tokens = 0, postings = 0;
     std::string error;
 };
 
@@ -354,6 +357,7 @@ void write_thread(const options &o, const reader &rd, mecab_model_t *model, unsi
                 }
                 Xapian::Document doc;
                 res.tokens += b.build(doc, rd.rows[i]);
+                res.postings += doc.termlist_count();
                 db->add_document(doc);
                 in_segment++;
                 if (++since_commit >= o.flush) {
@@ -496,12 +500,13 @@ int run(int argc, char **argv)
     clock_pair write = since(w0);
     std::vector<std::string> parts;
     double commit_cpu = 0;
-    unsigned long long tokens = rd.tokens;
+    unsigned long long tokens = rd.tokens, postings = 0;
     for (const auto &r : results) {
         if (!r.error.empty())
             throw std::runtime_error(r.error);
         parts.insert(parts.end(), r.parts.begin(), r.parts.end());
         commit_cpu += r.commit_cpu;
+        postings += r.postings;
         if (o.inlined)
             tokens += r.tokens;
     }
@@ -525,10 +530,10 @@ int run(int argc, char **argv)
 
     rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("rows %zu tokens %llu words %zu parts %zu read_wall %.3f read_cpu %.3f write_wall %.3f write_cpu %.3f "
+    std::printf("rows %zu tokens %llu postings %llu words %zu parts %zu read_wall %.3f read_cpu %.3f write_wall %.3f write_cpu %.3f "
                 "commit_cpu %.3f compact_wall %.3f compact_cpu %.3f xapian_wall %.3f xapian_cpu %.3f "
                 "total_wall %.3f total_cpu %.3f peak_mb %.0f size %llu\n",
-                rd.rows.size(), tokens, o.inlined ? size_t(0) : rd.vocab.size() - 1, parts.size(), read.wall,
+                rd.rows.size(), tokens, postings, o.inlined ? size_t(0) : rd.vocab.size() - 1, parts.size(), read.wall,
                 read.cpu, write.wall, write.cpu, commit_cpu, compact.wall, compact.cpu, write.wall + compact.wall,
                 write.cpu + compact.cpu, total.wall, total.cpu, double(ru.ru_maxrss) / 1024, size);
     return 0;
