@@ -55,6 +55,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #ifndef KYOTEI_IPADIC_DIR
@@ -77,7 +78,7 @@ struct options {
     unsigned long flush = 1000;
     unsigned long segment = 0;
     unsigned long block = 1000;  // the unit handed to a thread, as kyotei-index's batches
-    unsigned threads = 1;
+    unsigned long threads = 1;
     bool positions = false, values = false, termlists = false, data = false, inlined = false, dangerous = false;
     bool compact = true;
     int level = Xapian::Compactor::FULL;
@@ -408,30 +409,20 @@ options parse_args(int argc, char **argv)
                 throw std::runtime_error(a + " wants a value");
             return argv[++i];
         };
-        if (a == "--dicdir")
+        const std::pair<const char *, bool *> switches[] = {
+            {"--positions", &o.positions}, {"--values", &o.values}, {"--termlists", &o.termlists},
+            {"--data", &o.data}, {"--inline", &o.inlined}, {"--dangerous", &o.dangerous}};
+        const std::pair<const char *, unsigned long *> counts[] = {
+            {"--flush", &o.flush}, {"--segment", &o.segment}, {"--block", &o.block}, {"--threads", &o.threads}};
+        auto is = [&](const auto &entry) { return a == entry.first; };
+        if (auto sw = std::find_if(std::begin(switches), std::end(switches), is); sw != std::end(switches))
+            *sw->second = true;
+        else if (auto n = std::find_if(std::begin(counts), std::end(counts), is); n != std::end(counts))
+            *n->second = parse_count(n->first, value());
+        else if (a == "--dicdir")
             o.dicdir = value();
         else if (a == "--out")
             o.out = value();
-        else if (a == "--flush")
-            o.flush = parse_count("--flush", value());
-        else if (a == "--segment")
-            o.segment = parse_count("--segment", value());
-        else if (a == "--block")
-            o.block = parse_count("--block", value());
-        else if (a == "--threads")
-            o.threads = unsigned(parse_count("--threads", value()));
-        else if (a == "--positions")
-            o.positions = true;
-        else if (a == "--values")
-            o.values = true;
-        else if (a == "--termlists")
-            o.termlists = true;
-        else if (a == "--data")
-            o.data = true;
-        else if (a == "--inline")
-            o.inlined = true;
-        else if (a == "--dangerous")
-            o.dangerous = true;
         else if (a == "--no-compact")
             o.compact = false;
         else if (a == "--compact") {
