@@ -14,10 +14,13 @@
  *               boolean filter terms with the canonical values (no weight, exact match).
  * Values
  *   KT_SLOT_SIGNED       the signing date as a sortable number YYYYMMDD (missing parts are 0)
- *   KT_SLOT_COUNTRY      the canonical country, for facet counts
- *   KT_SLOT_FIELDS       the canonical fields joined with KT_FACET_SEP, for facet counts: one value
- *                        per document lets a single count spy (which also runs on remote shards)
- *                        count combinations, which the searcher then splits and sums exactly
+ *   KT_SLOT_FACETS       the canonical country, then KT_FACET_GROUP_SEP and the canonical fields
+ *                        joined with KT_FACET_SEP when there are any ("中国\x1e観光\x1f教育"), for facet
+ *                        counts: one value per document lets a single count spy (which also runs on
+ *                        remote shards) count the combinations, which the searcher then splits and
+ *                        sums exactly. One spy reading one slot costs about half of two spies reading
+ *                        two (each reads a value of every matching agreement). Slot 2 held the
+ *                        fields alone until schema 3.
  *   KT_SLOT_PREFECTURE, KT_SLOT_MUNICIPALITY   for facet counts and pivots
  *   KT_SLOT_ID           the id, for stable ordering
  *   KT_SLOT_OLDEST_FIRST the date as 8 digits YYYYMMDD (00000000 when unknown) then the id, and
@@ -43,8 +46,7 @@
 
 enum {
     KT_SLOT_SIGNED = 0,
-    KT_SLOT_COUNTRY = 1,
-    KT_SLOT_FIELDS = 2,
+    KT_SLOT_FACETS = 1,
     KT_SLOT_PREFECTURE = 3,
     KT_SLOT_MUNICIPALITY = 4,
     KT_SLOT_ID = 5,
@@ -53,6 +55,7 @@ enum {
 };
 
 #define KT_FACET_SEP '\x1f'
+#define KT_FACET_GROUP_SEP '\x1e'
 #define KT_POSITION_GAP 100
 /* Title words count this many times over: a word in the title says more about an agreement
  * than the same word in its description. */
@@ -60,7 +63,7 @@ enum {
 
 /* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
 #define KT_META_SCHEMA_KEY "kyotei.schema"
-#define KT_META_SCHEMA_VERSION "3"
+#define KT_META_SCHEMA_VERSION "4"
 /* ... and with which dictionaries (dict/lexicon.h's fingerprint), so that an update can refuse to
  * mix agreements tokenized by two sets of dictionaries. */
 #define KT_META_DICTIONARIES_KEY "kyotei.dictionaries"

@@ -182,21 +182,22 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     if (st == KT_OK && strlen(signed_date) >= 4)
         st = add_prefixed(doc, KT_PREFIX_YEAR, signed_date, 4, true, 0, 0, err);
 
-    /* values: the sort key and one facet value per facet */
+    /* values: the sort key, the facets (country and fields in one value, see corpus/schema.h) */
     char sortable[XC_SORTABLE_MAX];
     size_t sortable_len = xc_sortable_serialise(kt_signed_sort_key(signed_date), sortable);
-    kt_buf joined = KT_BUF_INIT;
-    for (size_t i = 0; i < n_fields; i++) {
-        if (i)
-            kt_buf_append_char(&joined, KT_FACET_SEP);
-        kt_buf_append_str(&joined, fields[i]);
+    kt_buf facets = KT_BUF_INIT;
+    kt_status fst = kt_buf_append_str(&facets, country);
+    for (size_t i = 0; i < n_fields && fst == KT_OK; i++) {
+        fst = kt_buf_append_char(&facets, i ? KT_FACET_SEP : KT_FACET_GROUP_SEP);
+        if (fst == KT_OK)
+            fst = kt_buf_append_str(&facets, fields[i]);
     }
+    if (st == KT_OK && fst != KT_OK)
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_SIGNED, sortable, sortable_len, err);
     if (st == KT_OK)
-        st = set_value(doc, KT_SLOT_COUNTRY, country, strlen(country), err);
-    if (st == KT_OK)
-        st = set_value(doc, KT_SLOT_FIELDS, kt_buf_str(&joined), joined.len, err);
+        st = set_value(doc, KT_SLOT_FACETS, kt_buf_str(&facets), facets.len, err);
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_PREFECTURE, pref, strlen(pref), err);
     if (st == KT_OK)
@@ -212,7 +213,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
             st = set_value(doc, newest ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST, key.data, key.len, err);
         kt_buf_free(&key);
     }
-    kt_buf_free(&joined);
+    kt_buf_free(&facets);
 
     if (st == KT_OK) {
         char *record = record_json(a, country, fields, n_fields);

@@ -256,34 +256,50 @@ static int by_count_then_value(const void *a, const void *b)
     return strcmp(x->value, y->value);
 }
 
-/* Reads facet k of the match set. A value may hold several facet values joined with
- * KT_FACET_SEP (an agreement's fields): each part is counted, which is exact because one
- * agreement lists a field once. Documents without a value are not counted. */
-static kt_status read_facet(const xc_mset *m, size_t k, kt_facet *f, kt_error *err)
+/* Adds each part of value[0, len) between KT_FACET_SEP to f, `count` times. */
+static kt_status add_parts(kt_facet *f, const char *value, size_t len, uint32_t count, kt_error *err)
 {
-    size_t n = xc_mset_facet_size(m, k);
-    for (size_t i = 0; i < n; i++) {
+    size_t start = 0;
+    for (size_t j = 0; j <= len; j++) {
+        if (j < len && value[j] != KT_FACET_SEP)
+            continue;
+        if (j > start) {
+            kt_status st = facet_add(f, value + start, j - start, count, err);
+            if (st != KT_OK)
+                return st;
+        }
+        start = j + 1;
+    }
+    return KT_OK;
+}
+
+/* Reads the facets of the match set from the one spy over KT_SLOT_FACETS: each value is a
+ * combination (a country, then fields, corpus/schema.h) counted as a whole; its parts are summed
+ * into the country and field facets, which is exact because an agreement has one country and
+ * lists a field once. Agreements without a country or without fields are not counted there. */
+static kt_status read_facets(const xc_mset *m, kt_facet *countries, kt_facet *fields, kt_error *err)
+{
+    size_t n = xc_mset_facet_size(m, 0);
+    kt_status st = KT_OK;
+    for (size_t i = 0; i < n && st == KT_OK; i++) {
         const char *value;
         size_t len;
         uint32_t count;
         xc_error xe;
-        if (xc_mset_facet_get(m, k, i, &value, &len, &count, &xe) != XC_OK)
+        if (xc_mset_facet_get(m, 0, i, &value, &len, &count, &xe) != XC_OK)
             return index_failed(&xe, "facet", NULL, err);
-        size_t start = 0;
-        for (size_t j = 0; j <= len; j++) {
-            if (j < len && value[j] != KT_FACET_SEP)
-                continue;
-            if (j > start) {
-                kt_status st = facet_add(f, value + start, j - start, count, err);
-                if (st != KT_OK)
-                    return st;
-            }
-            start = j + 1;
-        }
+        const char *group = memchr(value, KT_FACET_GROUP_SEP, len);
+        size_t country_len = group ? (size_t)(group - value) : len;
+        if (country_len)
+            st = facet_add(countries, value, country_len, count, err);
+        if (st == KT_OK && group)
+            st = add_parts(fields, group + 1, len - country_len - 1, count, err);
     }
-    if (f->count)
-        qsort(f->items, f->count, sizeof *f->items, by_count_then_value);
-    return KT_OK;
+    if (st == KT_OK && countries->count)
+        qsort(countries->items, countries->count, sizeof *countries->items, by_count_then_value);
+    if (st == KT_OK && fields->count)
+        qsort(fields->items, fields->count, sizeof *fields->items, by_count_then_value);
+    return st;
 }
 
 static char *json_text(json_t *obj, const char *key)
@@ -374,14 +390,14 @@ static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_re
     xc_error xe;
     if (xc_db_doc_count(s->db, &doc_count, &xe) != XC_OK)
         return index_failed(&xe, "index", s, err);
-    static const unsigned facet_slots[] = {KT_SLOT_COUNTRY, KT_SLOT_FIELDS};
+    static const unsigned facet_slots[] = {KT_SLOT_FACETS};
     xc_search_opts o;
     xc_search_opts_init(&o);
     o.offset = every ? 0 : req->offset;
     o.limit = every || req->all ? doc_count : req->limit;
     o.check_at_least = doc_count; /* exact totals and facet counts over the whole match set */
     o.facet_slots = every ? NULL : facet_slots;
-    o.n_facet_slots = every ? 0 : 2;
+    o.n_facet_slots = every ? 0 : 1;
     if (req->sort == KT_SORT_RELEVANCE) {
         o.tiebreak_slot = KT_SLOT_ID; /* equal scores in id order: stable output */
     } else {
@@ -415,9 +431,7 @@ static kt_status search_once(kt_searcher *s, const kt_search_request *req, const
         r->offset = req->offset;
         r->limit = req->all ? xc_mset_matches_estimated(m) : req->limit;
         r->total = xc_mset_matches_estimated(m);
-        st = read_facet(m, 0, &r->countries, err);
-        if (st == KT_OK)
-            st = read_facet(m, 1, &r->fields, err);
+        st = read_facets(m, &r->countries, &r->fields, err);
         if (st == KT_OK)
             st = read_hits(s, m, &plan->highlights, r, err);
     }

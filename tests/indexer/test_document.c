@@ -256,8 +256,9 @@ static void test_values(void **state)
     char *v = value_of(c.doc, KT_SLOT_SIGNED, &len);
     assert_true(xc_sortable_unserialise(v, len) == 20161000.0);
     free(v);
-    assert_value(c.doc, KT_SLOT_COUNTRY, "中国", strlen("中国"));
-    assert_value(c.doc, KT_SLOT_FIELDS, "観光\x1f人的交流", strlen("観光\x1f人的交流"));
+    /* the country, then the fields: one value for the one facet spy */
+    assert_value(c.doc, KT_SLOT_FACETS, "中国\x1e観光\x1f人的交流", strlen("中国\x1e観光\x1f人的交流"));
+    assert_value(c.doc, 2, "", 0); /* the fields' own slot of schema 3 is no longer written */
     assert_value(c.doc, KT_SLOT_PREFECTURE, "秋田県", strlen("秋田県"));
     assert_value(c.doc, KT_SLOT_MUNICIPALITY, "秋田県", strlen("秋田県"));
     assert_value(c.doc, KT_SLOT_ID, "akita-008", strlen("akita-008"));
@@ -328,7 +329,12 @@ static void test_country_from_partner(void **state)
         snprintf(want, sizeof want, "XC%s", cases[i].country);
         assert_term(c.terms, want, true);
         assert_int_equal(count_prefixed(c.terms, "XC"), 1);
-        assert_value(c.doc, KT_SLOT_COUNTRY, cases[i].country, strlen(cases[i].country));
+        size_t len, clen = strlen(cases[i].country);
+        char *facets = value_of(c.doc, KT_SLOT_FACETS, &len);
+        assert_true(len >= clen);
+        assert_memory_equal(facets, cases[i].country, clen);
+        assert_true(len == clen || facets[clen] == KT_FACET_GROUP_SEP);
+        free(facets);
         case_free(&c);
     }
 }
