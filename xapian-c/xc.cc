@@ -14,11 +14,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+namespace {
+
+// The values of one slot for every document of a database handle, as read once (xc_search's
+// facet_cache): values holds the distinct values in ascending order, code[docid - 1] the index
+// in values plus one (0: no value).
+struct value_cache {
+    Xapian::valueno slot = 0;
+    std::vector<std::string> values;
+    std::vector<uint32_t> code;
+};
+
+}  // namespace
 
 struct xc_db {
     Xapian::Database db;
@@ -26,6 +40,9 @@ struct xc_db {
     size_t shards = 0;
     // How many of the shards are served by xapian-tcpsrv: xc_search counts facets apart for them.
     size_t remotes = 0;
+    // Facet values read for xc_search's facet_cache; they describe the revision db sees, so
+    // reopening to a new one or adding a shard drops them.
+    std::vector<std::unique_ptr<value_cache>> caches;
 };
 
 struct xc_wdb {
@@ -232,7 +249,9 @@ xc_status xc_db_open(const char *path, xc_db **out, xc_error *err) {
     XC_REQUIRE(path != NULL, err);
     XC_REQUIRE(out != NULL, err);
     return guard(err, [&] {
-        std::unique_ptr<xc_db> db(new xc_db{Xapian::Database(path), 1});
+        std::unique_ptr<xc_db> db(new xc_db{});
+        db->db = Xapian::Database(path);
+        db->shards = 1;
         return hand_out(db, out);
     });
 }
@@ -251,6 +270,7 @@ xc_status xc_db_add_shard(xc_db *db, const char *path, xc_error *err) {
     return guard(err, [&] {
         db->db.add_database(Xapian::Database(path));
         db->shards++;
+        db->caches.clear();
     });
 }
 
@@ -270,6 +290,7 @@ xc_status xc_db_add_remote(xc_db *db, const char *host, unsigned port, unsigned 
         db->db.add_database(remote);
         db->shards++;
         db->remotes++;
+        db->caches.clear();
     });
 }
 
@@ -282,6 +303,7 @@ xc_status xc_db_add_db(xc_db *db, const xc_db *other, xc_error *err) {
         db->db.add_database(other->db);
         db->shards += other->shards;
         db->remotes += other->remotes;
+        db->caches.clear();
     });
 }
 
@@ -289,6 +311,7 @@ xc_status xc_db_reopen(xc_db *db, bool *changed, xc_error *err) {
     XC_REQUIRE(db != NULL, err);
     return guard(err, [&] {
         bool c = db->db.reopen();
+        if (c) db->caches.clear();
         if (changed) *changed = c;
     });
 }
@@ -701,6 +724,76 @@ facet copy_facet(const Xapian::ValueCountMatchSpy &spy) {
     return f;
 }
 
+// The cache of slot's values in db, read now if it is not there yet.
+const value_cache &cached_values(xc_db *db, Xapian::valueno slot) {
+    for (const auto &c : db->caches)
+        if (c->slot == slot) return *c;
+    std::unique_ptr<value_cache> c(new value_cache);
+    c->slot = slot;
+    c->code.assign(db->db.get_lastdocid(), 0);
+    std::map<std::string, uint32_t> index;  // a few thousand distinct values at most here
+    for (Xapian::ValueIterator it = db->db.valuestream_begin(slot); it != db->db.valuestream_end(slot); ++it) {
+        Xapian::docid did = it.get_docid();
+        if (did == 0 || did > c->code.size()) continue;
+        auto ins = index.emplace(*it, static_cast<uint32_t>(index.size()));
+        c->code[did - 1] = ins.first->second + 1;
+    }
+    // number the values in ascending order, as ValueCountMatchSpy lists them
+    std::vector<uint32_t> rank(index.size());
+    c->values.reserve(index.size());
+    for (const auto &kv : index) {
+        rank[kv.second] = static_cast<uint32_t>(c->values.size()) + 1;
+        c->values.push_back(kv.first);
+    }
+    for (uint32_t &code : c->code)
+        if (code) code = rank[code - 1];
+    db->caches.push_back(std::move(c));
+    return *db->caches.back();
+}
+
+// Counts the values of a slot over the match set from a value_cache: a look-up in memory per
+// matching document instead of reading its value from the index. It cannot be sent to
+// xapian-tcpsrv (it has no name or serialisation), so remote shards keep ValueCountMatchSpy.
+class CachedCountSpy : public Xapian::MatchSpy {
+  public:
+    explicit CachedCountSpy(const value_cache &c) : cache(c), counts(c.values.size() + 1, 0) {}
+    void operator()(const Xapian::Document &doc, double) override {
+        Xapian::docid did = doc.get_docid();
+        if (did - 1 < cache.code.size()) {
+            ++counts[cache.code[did - 1]];
+        } else {
+            // not in the cache: cannot happen while the handle stays at the revision it was read
+            // from, but reading the value is always right
+            std::string v = doc.get_value(cache.slot);
+            if (!v.empty()) ++extra[v];
+        }
+    }
+    facet result() const {
+        facet f;
+        if (extra.empty()) {
+            for (size_t i = 0; i < cache.values.size(); i++) {
+                if (!counts[i + 1]) continue;
+                f.values.push_back(cache.values[i]);
+                f.counts.push_back(counts[i + 1]);
+            }
+            return f;
+        }
+        std::map<std::string, uint32_t> all(extra);
+        for (size_t i = 0; i < cache.values.size(); i++)
+            if (counts[i + 1]) all[cache.values[i]] += counts[i + 1];
+        for (const auto &kv : all) {
+            f.values.push_back(kv.first);
+            f.counts.push_back(kv.second);
+        }
+        return f;
+    }
+
+  private:
+    const value_cache &cache;
+    std::vector<uint32_t> counts;  // by code; counts[0] (no value) is not reported
+    std::map<std::string, uint32_t> extra;
+};
+
 }  // namespace
 
 xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc_mset **out, xc_error *err) {
@@ -719,6 +812,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
     return guard(err, [&] {
         // Declared before the mset that holds the Enquire, so they outlive it.
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<CachedCountSpy>> cached_spies;
         std::unique_ptr<xc_mset> m(new xc_mset);
         if (db->shards == 0) {
             m->facets.resize(o.n_facet_slots);
@@ -754,7 +848,16 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
             counter->set_query(q->q);
             set_weighting(*counter, o);
         }
+        // One shard only: a match spy over several is handed each document with its number in
+        // its own shard, which the cache, numbered across shards, cannot tell apart.
+        // (A stub file naming several databases opens as one shard here: ask Xapian.)
+        bool cached = o.facet_cache && db->remotes == 0 && db->db.size() == 1;
         for (size_t k = 0; k < o.n_facet_slots; k++) {
+            if (cached) {
+                cached_spies.emplace_back(new CachedCountSpy(cached_values(db, o.facet_slots[k])));
+                enquire.add_matchspy(cached_spies.back().get());
+                continue;
+            }
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
             (counter ? *counter : enquire).add_matchspy(spies.back().get());
         }
@@ -776,8 +879,9 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         m->estimated = totals.get_matches_estimated();
         m->lower_bound = totals.get_matches_lower_bound();
         m->upper_bound = totals.get_matches_upper_bound();
-        m->facets.reserve(spies.size());
+        m->facets.reserve(o.n_facet_slots);
         for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
+        for (const auto &spy : cached_spies) m->facets.push_back(spy->result());
         enquire.clear_matchspies();
         return hand_out(m, out);
     });

@@ -351,6 +351,16 @@ typedef struct xc_search_opts {
     bool docid_tiebreak_ascending; /* relevance ties broken by docid ascending (Xapian's default is ascending too);
                                       false: descending (newest first) */
     const unsigned *facet_slots; size_t n_facet_slots; /* a ValueCountMatchSpy per slot */
+    bool facet_cache;           /* count the facets from the slots' values of every document, read into
+                                   memory once per handle (on the first search asking for it; 4 bytes a
+                                   document and each distinct value once) and kept until xc_db_reopen
+                                   moves to a new revision or a shard is added: each matching document
+                                   then costs a look-up in memory, not a read from the index. Worth it
+                                   for a handle that serves many searches. Ignored (match spies
+                                   read the values) unless the handle has a single local shard: a
+                                   ValueCountMatchSpy can be sent to xapian-tcpsrv, the counter of
+                                   the cache cannot, and Xapian hands a spy each document by its
+                                   number within its own shard */
     double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;  /* all 0: Xapian's BM25 defaults
                                       (1, 0, 1, 0.5, 0.5); otherwise all five are used as given */
     bool bool_weight;           /* true: BoolWeight (all scores 0), e.g. for browsing */

@@ -373,6 +373,129 @@ static void test_facets_over_whole_match_set(void **state) {
     xc_db_close(db);
 }
 
+/* Fails unless facet k of a and of b list the same values with the same counts. */
+static void assert_same_facet(const xc_mset *a, const xc_mset *b, size_t k) {
+    xc_error err;
+    size_t n = xc_mset_facet_size(a, k);
+    assert_int_equal(xc_mset_facet_size(b, k), n);
+    for (size_t i = 0; i < n; i++) {
+        const char *va, *vb;
+        uint32_t ca, cb;
+        XCT_OK(xc_mset_facet_get(a, k, i, &va, NULL, &ca, &err), &err);
+        XCT_OK(xc_mset_facet_get(b, k, i, &vb, NULL, &cb, &err), &err);
+        assert_string_equal(va, vb);
+        assert_int_equal(ca, cb);
+    }
+}
+
+/* Runs q (which it frees) on `plain` with match spies and on `cached` with facet_cache, and
+ * checks the same totals and facet counts over country and kind; returns the facet size of
+ * country, so callers can check that something was counted. */
+static size_t assert_cache_counts_like_spies(xc_db *plain, xc_db *cached, xc_query *q) {
+    static const unsigned slots[] = {XCT_SLOT_COUNTRY, XCT_SLOT_KIND};
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.limit = 2;
+    o.check_at_least = 100;
+    o.facet_slots = slots;
+    o.n_facet_slots = 2;
+    xc_mset *a = xct_search(plain, q, &o);
+    o.facet_cache = true;
+    xc_mset *b = xct_search(cached, q, &o);
+    assert_int_equal(xc_mset_matches_estimated(a), xc_mset_matches_estimated(b));
+    assert_string_equal(page(a), page(b));
+    assert_same_facet(a, b, 0);
+    assert_same_facet(a, b, 1);
+    size_t n = xc_mset_facet_size(b, 0);
+    xc_mset_free(a);
+    xc_mset_free(b);
+    xc_query_free(q);
+    return n;
+}
+
+static void test_facet_cache_counts_like_spies(void **state) {
+    char *path;
+    xc_db *db = open_all(state, &path);
+    xc_error err;
+    /* the counts themselves, with the cache */
+    xc_query *all = NULL;
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    static const unsigned slots[] = {XCT_SLOT_COUNTRY};
+    xc_search_opts o;
+    xc_search_opts_init(&o);
+    o.check_at_least = 100;
+    o.facet_slots = slots;
+    o.n_facet_slots = 1;
+    o.facet_cache = true;
+    xc_mset *m = xct_search(db, all, &o);
+    /* cn d6, de d5, fr d1, us d2 d3 d4; in ascending order like the spies */
+    const char *want[] = {"cn", "de", "fr", "us"};
+    const uint32_t want_n[] = {1, 1, 1, 3};
+    assert_int_equal(xc_mset_facet_size(m, 0), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const char *v;
+        uint32_t c;
+        XCT_OK(xc_mset_facet_get(m, 0, i, &v, NULL, &c, &err), &err);
+        assert_string_equal(v, want[i]);
+        assert_int_equal(c, want_n[i]);
+    }
+    xc_mset_free(m);
+    xc_query_free(all);
+
+    /* one handle counting both ways: several queries, the cache built by the first */
+    xc_db *plain = xct_open(path);
+    XCT_OK(xc_query_match_all(&all, &err), &err);
+    assert_int_equal(assert_cache_counts_like_spies(plain, db, all), 4);
+    assert_int_equal(assert_cache_counts_like_spies(plain, db, xct_term("sister")), 2);
+    assert_int_equal(assert_cache_counts_like_spies(plain, db, xct_term("nothing-matches")), 0);
+
+    /* shards: the cache is not used (a spy sees each document by its number in its own shard),
+     * the counts stay right */
+    const char *dir = ((xct_state *)*state)->dir;
+    char *pa = xct_path(dir, "shard-a"), *pb = xct_path(dir, "shard-b");
+    xct_build_samples(pa, XCT_ODD_SAMPLES);
+    xct_build_samples(pb, XCT_EVEN_SAMPLES);
+    xc_db *sharded = NULL;
+    XCT_OK(xc_db_open_empty(&sharded, &err), &err);
+    XCT_OK(xc_db_add_shard(sharded, pa, &err), &err);
+    XCT_OK(xc_db_add_shard(sharded, pb, &err), &err);
+    assert_int_equal(assert_cache_counts_like_spies(plain, sharded, xct_term("agreement")), 4);
+    assert_int_equal(assert_cache_counts_like_spies(plain, sharded, xct_term("sister")), 2);
+    /* the same shards named by a stub file, which opens as one handle */
+    char *stub = xct_path(dir, "stub");
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto shard-a\nauto shard-b\n");
+    fclose(f);
+    xc_db *stubbed = xct_open(stub);
+    assert_int_equal(assert_cache_counts_like_spies(plain, stubbed, xct_term("agreement")), 4);
+    xc_db_close(stubbed);
+    free(stub);
+
+    /* a new revision: the cache read before it is dropped by the reopen, not used for the new
+     * documents */
+    xc_wdb *w = NULL;
+    XCT_OK(xc_wdb_open(path, XC_WDB_OPEN, &w, &err), &err);
+    xc_doc *d = xct_doc("d7", "sister city kyoto", NULL);
+    XCT_OK(xc_doc_set_value(d, XCT_SLOT_COUNTRY, "jp", 2, &err), &err);
+    XCT_OK(xc_doc_set_value(d, XCT_SLOT_KIND, "sister", 6, &err), &err);
+    xct_add(w, d);
+    xc_doc_free(d);
+    XCT_OK(xc_wdb_close(w, &err), &err);
+    bool changed = false;
+    XCT_OK(xc_db_reopen(db, &changed, &err), &err);
+    assert_true(changed);
+    XCT_OK(xc_db_reopen(plain, NULL, &err), &err);
+    assert_int_equal(assert_cache_counts_like_spies(plain, db, xct_term("sister")), 3); /* fr, jp, us */
+
+    xc_db_close(sharded);
+    xc_db_close(plain);
+    xc_db_close(db);
+    free(pa);
+    free(pb);
+    free(path);
+}
+
 static void test_shards_search_as_one(void **state) {
     xc_error err;
     const char *dir = ((xct_state *)*state)->dir;
@@ -463,6 +586,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bm25_ranks_higher_wdf_first, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_scale_and_describe, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_facets_over_whole_match_set, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_facet_cache_counts_like_spies, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_shards_search_as_one, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_empty_database_finds_nothing, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_results_outlive_database, xct_setup, xct_teardown),
