@@ -18,6 +18,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <type_traits>
 #include <vector>
 
@@ -794,6 +795,37 @@ class CachedCountSpy : public Xapian::MatchSpy {
     std::map<std::string, uint32_t> extra;
 };
 
+// Counts the values of a slot over the match set of a single local shard by walking the slot's
+// value stream alongside the match (Xapian hands a spy the matches in ascending docid order),
+// which costs less per match than ValueCountMatchSpy's reading through the document. Like the
+// cached counter, it cannot be sent to xapian-tcpsrv nor tell the shards of a multi-database apart.
+class StreamCountSpy : public Xapian::MatchSpy {
+  public:
+    StreamCountSpy(const Xapian::Database &d, Xapian::valueno s)
+        : db(d), slot(s), it(d.valuestream_begin(s)), end(d.valuestream_end(s)) {}
+    void operator()(const Xapian::Document &doc, double) override {
+        Xapian::docid did = doc.get_docid();
+        if (it != end && did < it.get_docid()) it = db.valuestream_begin(slot);  // never seen; be safe
+        if (it == end || !it.check(did) || it == end || it.get_docid() != did) return;
+        ++counts[*it];
+    }
+    facet result() const {
+        std::map<std::string, uint32_t> sorted(counts.begin(), counts.end());
+        facet f;
+        for (const auto &kv : sorted) {
+            f.values.push_back(kv.first);
+            f.counts.push_back(kv.second);
+        }
+        return f;
+    }
+
+  private:
+    Xapian::Database db;
+    Xapian::valueno slot;
+    Xapian::ValueIterator it, end;
+    std::unordered_map<std::string, uint32_t> counts;
+};
+
 }  // namespace
 
 xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc_mset **out, xc_error *err) {
@@ -813,6 +845,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         // Declared before the mset that holds the Enquire, so they outlive it.
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         std::vector<std::unique_ptr<CachedCountSpy>> cached_spies;
+        std::vector<std::unique_ptr<StreamCountSpy>> stream_spies;
         std::unique_ptr<xc_mset> m(new xc_mset);
         if (db->shards == 0) {
             m->facets.resize(o.n_facet_slots);
@@ -851,11 +884,16 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         // One shard only: a match spy over several is handed each document with its number in
         // its own shard, which the cache, numbered across shards, cannot tell apart.
         // (A stub file naming several databases opens as one shard here: ask Xapian.)
-        bool cached = o.facet_cache && db->remotes == 0 && db->db.size() == 1;
+        bool single = db->remotes == 0 && db->db.size() == 1;
         for (size_t k = 0; k < o.n_facet_slots; k++) {
-            if (cached) {
+            if (single && o.facet_cache) {
                 cached_spies.emplace_back(new CachedCountSpy(cached_values(db, o.facet_slots[k])));
                 enquire.add_matchspy(cached_spies.back().get());
+                continue;
+            }
+            if (single) {
+                stream_spies.emplace_back(new StreamCountSpy(db->db, o.facet_slots[k]));
+                enquire.add_matchspy(stream_spies.back().get());
                 continue;
             }
             spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
@@ -882,6 +920,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         m->facets.reserve(o.n_facet_slots);
         for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
         for (const auto &spy : cached_spies) m->facets.push_back(spy->result());
+        for (const auto &spy : stream_spies) m->facets.push_back(spy->result());
         enquire.clear_matchspies();
         return hand_out(m, out);
     });
