@@ -403,6 +403,15 @@ static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_re
      * (read once, 4 bytes an agreement): counting then costs no read per match. A one-shot
      * process (the CGI, one command line) never pays for reading them all. */
     o.facet_cache = s->searches++ > 0;
+    /* BM25 without its length normalisation (b = 0; Xapian's defaults otherwise): agreements are
+     * short and much alike in length, so the normalisation hardly moved the judged rankings
+     * (bench/eval: nDCG@10 0.970 with it, 0.972 without; recall@100 0.934 both), and without it
+     * Xapian reads no document length for each match, a sixth of a query's processor time. */
+    o.bm25_k1 = 1;
+    o.bm25_k2 = 0;
+    o.bm25_k3 = 1;
+    o.bm25_b = 0;
+    o.bm25_min_normlen = 0.5;
     if (req->sort == KT_SORT_RELEVANCE) {
         o.tiebreak_slot = KT_SLOT_ID; /* equal scores in id order: stable output */
     } else {
