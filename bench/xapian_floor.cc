@@ -119,24 +119,40 @@ clock_pair since(const clock_pair &t0)
     return {t.wall - t0.wall, t.cpu - t0.cpu};
 }
 
+/* MeCab with a model of its own: one per thread, as kyotei-index has a lexicon per thread, so that
+ * the floor's threads share nothing that kyotei's do not. */
 struct tagger {
+    mecab_model_t *model = nullptr;
     mecab_t *m = nullptr;
     mecab_lattice_t *lattice = nullptr;
-    explicit tagger(mecab_model_t *model)
-        : m(mecab_model_new_tagger(model)), lattice(mecab_model_new_lattice(model))
+    explicit tagger(const char *dicdir)
     {
-        if (!m || !lattice)
+        // the dictionary's own dicrc: the system's mecabrc may name another dictionary
+        std::string rc = std::string(dicdir) + "/dicrc";
+        const char *margv[] = {"xapian-floor", "-r", rc.c_str(), "-d", dicdir};
+        model = mecab_model_new(5, const_cast<char **>(margv));
+        if (!model)
+            throw std::runtime_error(std::string("cannot load ") + dicdir + ": " + mecab_strerror(nullptr));
+        m = mecab_model_new_tagger(model);
+        lattice = mecab_model_new_lattice(model);
+        if (!m || !lattice) {
+            release();
             throw std::runtime_error("cannot make a MeCab tagger");
+        }
     }
-    ~tagger()
+    ~tagger() { release(); }
+    tagger(const tagger &) = delete;
+    tagger &operator=(const tagger &) = delete;
+
+    void release()
     {
         if (lattice)
             mecab_lattice_destroy(lattice);
         if (m)
             mecab_destroy(m);
+        if (model)
+            mecab_model_destroy(model);
     }
-    tagger(const tagger &) = delete;
-    tagger &operator=(const tagger &) = delete;
 
     /* Calls f(surface, length) for every word of text that is not a symbol. */
     template <class F> void words(const std::string &text, F f)
@@ -325,13 +341,11 @@ std::string part_path(const options &o, unsigned t, unsigned k)
     return std::string(o.out) + ".parts/part-" + std::to_string(t) + "-" + std::to_string(k);
 }
 
-void write_thread(const options &o, const reader &rd, mecab_model_t *model, unsigned t, writer_result &res)
+/* Thread t's share of the rows; tag is that thread's own tagger with --inline, else null. */
+void write_thread(const options &o, const reader &rd, tagger *tag, unsigned t, writer_result &res)
 {
     try {
-        std::unique_ptr<tagger> tag;
-        if (o.inlined)
-            tag = std::make_unique<tagger>(model);
-        doc_builder b{o, rd.vocab, tag.get(), {}};
+        doc_builder b{o, rd.vocab, tag, {}};
         int flags = Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC;
         if (!o.termlists)
             flags |= Xapian::DB_NO_TERMLIST;
@@ -455,23 +469,17 @@ int run(int argc, char **argv)
     // past --flush leaves the explicit commits as the only rhythm, and their cost where it is timed.
     setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(o.flush + 1).c_str(), 1);
 
-    // the dictionary's own dicrc: the system's mecabrc may name another dictionary
-    std::string rc = std::string(o.dicdir) + "/dicrc";
-    const char *margv[] = {"xapian-floor", "-r", rc.c_str(), "-d", o.dicdir};
-    std::unique_ptr<mecab_model_t, void (*)(mecab_model_t *)> model(
-        mecab_model_new(5, const_cast<char **>(margv)), mecab_model_destroy);
-    if (!model)
-        throw std::runtime_error(std::string("cannot load ") + o.dicdir + ": " + mecab_strerror(nullptr));
-
+    // one tagger per writing thread with --inline, else one for the reading; loaded here, as
+    // kyotei-index loads its lexicons before it starts its threads
+    std::vector<std::unique_ptr<tagger>> taggers;
+    for (unsigned long t = 0; t < (o.inlined ? o.threads : 1); t++)
+        taggers.push_back(std::make_unique<tagger>(o.dicdir));
     reader rd;
-    std::unique_ptr<tagger> tag;
-    if (!o.inlined)
-        tag = std::make_unique<tagger>(model.get());
-    rd.tag = tag.get();
+    rd.tag = o.inlined ? nullptr : taggers[0].get();
     rd.keep_record = o.data;
     read_csv(rd, o.file);
-    tag.reset();
     clock_pair read = since(start);
+    auto tagger_of = [&](unsigned t) { return o.inlined ? taggers[t].get() : nullptr; };
 
     fs::remove_all(o.out);
     fs::remove_all(std::string(o.out) + ".parts");
@@ -480,11 +488,11 @@ int run(int argc, char **argv)
     clock_pair w0 = now();
     std::vector<writer_result> results(o.threads);
     if (o.threads == 1) {
-        write_thread(o, rd, model.get(), 0, results[0]);
+        write_thread(o, rd, tagger_of(0), 0, results[0]);
     } else {
         std::vector<std::thread> threads;
         for (unsigned t = 0; t < o.threads; t++)
-            threads.emplace_back(write_thread, std::cref(o), std::cref(rd), model.get(), t, std::ref(results[t]));
+            threads.emplace_back(write_thread, std::cref(o), std::cref(rd), tagger_of(t), t, std::ref(results[t]));
         for (auto &th : threads)
             th.join();
     }
