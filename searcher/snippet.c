@@ -130,12 +130,60 @@ static void merge_overlaps(match_list *l)
     l->count = out + 1;
 }
 
+/* Whether the last character of s is hiragana: the base forms of the words that inflect (verbs,
+ * adjectives) all end in hiragana. */
+static bool ends_in_hiragana(const char *s)
+{
+    size_t len = strlen(s), start = len;
+    while (start > 0 && utf8_continuation((unsigned char)s[start - 1]))
+        start--;
+    if (start == 0)
+        return false;
+    start--;
+    return kt_is_all_hiragana(s + start, len - start);
+}
+
+/* MeCab must look at every text when a reading is asked for (it may belong to a word spelt in
+ * kanji) or a word that inflects (it may be spelt otherwise: 行っ for 行く). Otherwise words and
+ * literals match only where they are spelt in the normalised text, and a text where none is
+ * spelt needs no MeCab and no offset map: a title without the query's words, a description
+ * matched through its title. */
+static bool must_tokenize(const kt_highlights *hl)
+{
+    if (hl->readings.count)
+        return true;
+    for (size_t k = 0; k < hl->words.count; k++)
+        if (ends_in_hiragana(hl->words.items[k]))
+            return true;
+    return false;
+}
+
+static bool may_match(const char *norm, const kt_highlights *hl)
+{
+    for (size_t k = 0; k < hl->words.count; k++)
+        if (strstr(norm, hl->words.items[k]))
+            return true;
+    for (size_t k = 0; k < hl->literals.count; k++)
+        if (strstr(norm, hl->literals.items[k]))
+            return true;
+    return false;
+}
+
 /* Matches of the highlight words and readings (through MeCab, as at index time) and of the
  * literals (in the normalised text, mapped back to the original bytes). Term numbers: words,
  * then readings, then literals. */
 static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, const kt_highlights *hl,
                               match_list *out, kt_error *err)
 {
+    if (!must_tokenize(hl)) {
+        char *norm = NULL;
+        size_t norm_len;
+        kt_status st = kt_normalize(text, len, &norm, &norm_len, NULL, err);
+        bool skip = st == KT_OK && !may_match(norm, hl);
+        free(norm);
+        if (st != KT_OK || skip)
+            return st;
+    }
     kt_tokens toks = {0};
     kt_status st = kt_tokenize(lex->tokenizer, text, len, &toks, err);
     kt_buf kana = KT_BUF_INIT;
