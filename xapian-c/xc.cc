@@ -805,9 +805,9 @@ class StreamCountSpy : public Xapian::MatchSpy {
         : db(d), slot(s), it(d.valuestream_begin(s)), end(d.valuestream_end(s)) {}
     void operator()(const Xapian::Document &doc, double) override {
         Xapian::docid did = doc.get_docid();
-        if (it != end && did < it.get_docid()) it = db.valuestream_begin(slot);  // never seen; be safe
-        if (it == end || !it.check(did) || it == end || it.get_docid() != did) return;
-        ++counts[*it];
+        if (it != end && it.get_docid() > did) it = db.valuestream_begin(slot);  // never seen; be safe
+        if (it != end && it.get_docid() < did) it.skip_to(did);
+        if (it != end && it.get_docid() == did) ++counts[*it];
     }
     facet result() const {
         std::map<std::string, uint32_t> sorted(counts.begin(), counts.end());

@@ -350,7 +350,10 @@ typedef struct xc_search_opts {
                                    ascending (after relevance, or after sort_slot) */
     bool docid_tiebreak_ascending; /* relevance ties broken by docid ascending (Xapian's default is ascending too);
                                       false: descending (newest first) */
-    const unsigned *facet_slots; size_t n_facet_slots; /* a ValueCountMatchSpy per slot */
+    const unsigned *facet_slots; size_t n_facet_slots; /* the values of each slot counted over the match
+                                   set: with a ValueCountMatchSpy when a shard is remote or there are
+                                   several, else by walking the slot's values alongside the match, or
+                                   from the facet_cache */
     bool facet_cache;           /* count the facets from the slots' values of every document, read into
                                    memory once per handle (on the first search asking for it; 4 bytes a
                                    document and each distinct value once) and kept until xc_db_reopen
