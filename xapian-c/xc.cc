@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -732,19 +733,24 @@ const value_cache &cached_values(xc_db *db, Xapian::valueno slot) {
     std::unique_ptr<value_cache> c(new value_cache);
     c->slot = slot;
     c->code.assign(db->db.get_lastdocid(), 0);
-    std::map<std::string, uint32_t> index;  // a few thousand distinct values at most here
+    std::unordered_map<std::string, uint32_t> index;  // a few thousand distinct values at most here
+    std::vector<const std::string *> first_seen;
     for (Xapian::ValueIterator it = db->db.valuestream_begin(slot); it != db->db.valuestream_end(slot); ++it) {
         Xapian::docid did = it.get_docid();
         if (did == 0 || did > c->code.size()) continue;
         auto ins = index.emplace(*it, static_cast<uint32_t>(index.size()));
+        if (ins.second) first_seen.push_back(&ins.first->first);
         c->code[did - 1] = ins.first->second + 1;
     }
     // number the values in ascending order, as ValueCountMatchSpy lists them
-    std::vector<uint32_t> rank(index.size());
-    c->values.reserve(index.size());
-    for (const auto &kv : index) {
-        rank[kv.second] = static_cast<uint32_t>(c->values.size()) + 1;
-        c->values.push_back(kv.first);
+    std::vector<uint32_t> order(first_seen.size());
+    for (uint32_t i = 0; i < order.size(); i++) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return *first_seen[a] < *first_seen[b]; });
+    std::vector<uint32_t> rank(order.size());
+    c->values.reserve(order.size());
+    for (uint32_t i : order) {
+        rank[i] = static_cast<uint32_t>(c->values.size()) + 1;
+        c->values.push_back(*first_seen[i]);
     }
     for (uint32_t &code : c->code)
         if (code) code = rank[code - 1];
