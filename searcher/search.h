@@ -2,7 +2,10 @@
  * that wants to embed kyotei.
  *
  * A kt_searcher holds the open index (one or more shards searched as one) and a lexicon; it serves
- * any number of requests, one at a time (use one per thread). kt_search runs one request and hands
+ * any number of requests, one at a time (use one per thread). From its second search on, a
+ * searcher over one local index keeps every agreement's facet values in memory (4 bytes an
+ * agreement, read once; read again after the index is reopened to a newer version), so that
+ * counting facets reads nothing per match. kt_search runs one request and hands
  * back a kt_result: the page of hits, the total for the whole match set and the facet counts over
  * the whole match set. kt_search never prints: writers (searcher/write.h) turn results into text.
  *
