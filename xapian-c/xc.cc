@@ -9,7 +9,12 @@
 
 #include <xapian.h>
 
+#include <signal.h>
+#include <setjmp.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -202,11 +207,63 @@ xc_status hand_out(std::unique_ptr<T> &made, T **out) {
 
 }  // namespace
 
+// ---- the fault trap (xc_trap_faults) ----
+//
+// guard() arms a jump buffer around the body of each entry point on the trapping thread; the
+// handler jumps back to it when a fault comes while one is armed. sigsetjmp(…, 0) keeps arming
+// cheap (no system call); the handler is installed with SA_NODEFER so that the signal is not left
+// blocked after the jump.
+namespace {
+
+std::atomic<bool> trap_on{false};
+std::atomic<bool> trapped{false};  // a fault was trapped: the process's Xapian state is suspect
+thread_local sigjmp_buf *trap_armed = nullptr;
+struct sigaction trap_previous[2];  // SIGSEGV, SIGBUS
+
+void trap_handler(int sig, siginfo_t *info, void *ctx) {
+    if (sigjmp_buf *to = trap_armed) {
+        trap_armed = nullptr;
+        siglongjmp(*to, 1);
+    }
+    // Not ours: hand it to whoever had it before, as if we were not here.
+    const struct sigaction &prev = trap_previous[sig == SIGBUS];
+    if (prev.sa_flags & SA_SIGINFO) {
+        prev.sa_sigaction(sig, info, ctx);
+        return;
+    }
+    if (prev.sa_handler != SIG_IGN && prev.sa_handler != SIG_DFL) {
+        prev.sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+xc_status fail_trapped(xc_error *err) {
+    return fail(err, XC_ERR_CORRUPT,
+                "reading the index crashed inside Xapian: a table is damaged (xapian-check names it)");
+}
+
+}  // namespace
+
+extern "C" xc_status xc_trap_faults(xc_error *err) {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = trap_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, &trap_previous[0]) != 0 || sigaction(SIGBUS, &sa, &trap_previous[1]) != 0)
+        return fail(err, XC_ERR_XAPIAN, "xc_trap_faults: %s", std::strerror(errno));
+    trap_on.store(true);
+    return XC_OK;
+}
+
 // Runs the body of an entry point. Whatever it throws becomes a status and a message here, so
 // no exception can unwind into C (and noexcept makes that a promise the compiler keeps). The body
-// returns an xc_status, or nothing for XC_OK.
+// returns an xc_status, or nothing for XC_OK. Under xc_trap_faults a fault in the body comes back
+// as XC_ERR_CORRUPT too (see xc.h).
 template <typename F>
-xc_status guard(xc_error *err, F &&body) noexcept {
+xc_status guard_body(xc_error *err, F &&body) noexcept {
     try {
         if constexpr (std::is_void_v<decltype(body())>) {
             body();
@@ -217,6 +274,23 @@ xc_status guard(xc_error *err, F &&body) noexcept {
     } catch (...) {
         return fail_current(err);
     }
+}
+
+template <typename F>
+xc_status guard(xc_error *err, F &&body) noexcept {
+    if (!trap_on.load(std::memory_order_relaxed) || trap_armed)
+        return guard_body(err, body);
+    if (trapped.load())
+        return fail_trapped(err);
+    sigjmp_buf here;
+    if (sigsetjmp(here, 0) != 0) {
+        trapped.store(true);
+        return fail_trapped(err);
+    }
+    trap_armed = &here;
+    xc_status st = guard_body(err, body);
+    trap_armed = nullptr;
+    return st;
 }
 
 // Argument checks come before guard(): they cannot throw, and their message names the broken

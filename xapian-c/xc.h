@@ -64,6 +64,20 @@ typedef struct xc_error {
 /* A short English name for a status ("database locked"); never NULL, also for unknown values. */
 const char *xc_status_name(xc_status st);
 
+/* Traps a crash inside Xapian, for the programs that read indexes (kyotei-search, its CGI).
+ *
+ * Xapian 1.4 does not check every byte it reads from a table: a damaged table (a position list,
+ * say) can make it read wild memory and fault. Once xc_trap_faults() has been called, a SIGSEGV
+ * or SIGBUS raised while an xc_ call is inside Xapian ends that call with XC_ERR_CORRUPT ("reading
+ * the index crashed inside Xapian") instead of ending the process, and every later xc_ call gives
+ * the same error: the program reports a damaged index and stops, as for any damaged table. A
+ * fault anywhere else is passed on to the handler that was there before (the default one, or a
+ * sanitizer's), as if no trap were set. The call jumps out of Xapian without unwinding it, so what
+ * Xapian held is leaked: a program should end soon after. Not for writers (an interrupted write
+ * must not be taken for a damaged index) nor for threads other than the one that called it.
+ * @retval XC_ERR_XAPIAN  the signal handlers could not be installed (errno says why) */
+xc_status xc_trap_faults(xc_error *err);
+
 /* The longest term, in bytes, that Xapian can store. */
 #define XC_TERM_MAX 245
 

@@ -50,6 +50,14 @@ class Run:
                 f"stderr: {self.stderr[-2000:]!r}")
 
 
+def lsan_suppressions(name):
+    """The environment for runs whose leaks in third-party code are expected (sanitizer builds):
+    the LeakSanitizer suppression file tests/failure/NAME, whose comment says why."""
+    options = [o for o in os.environ.get("LSAN_OPTIONS", "").split(":") if o]
+    options.append("suppressions=" + os.path.join(os.path.dirname(os.path.abspath(__file__)), name))
+    return {"LSAN_OPTIONS": ":".join(options)}
+
+
 def run(args, env=None, stdin_bytes=None, feed=None, timeout=300, preexec_fn=None):
     """Runs a program to its end through kt-measure (tests/failure/measure.c), which reports its
     exit and peak memory. stdin_bytes: all of standard input at once; feed: a function given the

@@ -11,17 +11,12 @@ import signal
 import subprocess
 import unittest
 
-from kit import CORPUS, ScratchTest, current_generation, index, search_all, synthetic_rows, write_rows, xapian_check
-
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from kit import CORPUS, ScratchTest, current_generation, index, lsan_suppressions, search_all, synthetic_rows, write_rows, xapian_check
 
 
 def xapian_commit_leak_ignored():
     """The environment for a run on a full disk: see xapian-commit-leak.supp (sanitizer builds)."""
-    options = [o for o in os.environ.get("LSAN_OPTIONS", "").split(":") if o]
-    options.append("suppressions=" + os.path.join(HERE, "xapian-commit-leak.supp"))
-    return {"LSAN_OPTIONS": ":".join(options)}
+    return lsan_suppressions("xapian-commit-leak.supp")
 
 
 def try_mount(path, size):

@@ -4,11 +4,13 @@
 #include "tests/xapian-c/xct.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *scratch(void **state) {
@@ -552,6 +554,63 @@ static void test_damaged_files_give_errors(void **state) {
     }
 }
 
+/* The fault trap, in a child process (the trap is for the whole process and, once sprung, makes
+ * every later call fail). A fault raised while a call is inside the binding — here from the
+ * callback of xc_db_each_term, as a damaged table would make Xapian fault — ends that call with
+ * XC_ERR_CORRUPT, and every later call too; a fault outside any call goes to the handler that was
+ * there before the trap. The child's exit status says which step went wrong. */
+static volatile sig_atomic_t trap_step;
+
+static void previous_handler(int sig) {
+    (void)sig;
+    _exit(trap_step == 3 ? 0 : 20 + trap_step); /* 0: reached only by the fault outside a call */
+}
+
+static bool fault_now(const char *term, size_t len, uint32_t freq, void *ctx) {
+    (void)term, (void)len, (void)freq;
+    ++*(int *)ctx;
+    raise(SIGSEGV);
+    return true;
+}
+
+__attribute__((noinline)) static int trap_steps(const char *path) {
+    xc_db *db;
+    xc_error err;
+    if (xc_db_open(path, &db, &err) != XC_OK) return 10;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = previous_handler;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, NULL) != 0 || xc_trap_faults(&err) != XC_OK) return 11;
+    trap_step = 1;
+    int calls = 0;
+    if (xc_db_each_term(db, "", fault_now, &calls, &err) != XC_ERR_CORRUPT || calls != 1) return 12;
+    if (err.status != XC_ERR_CORRUPT || !strstr(err.message, "crashed inside Xapian")) return 13;
+    trap_step = 2;
+    uint32_t freq;
+    if (xc_db_term_freq(db, "alpha", &freq, &err) != XC_ERR_CORRUPT) return 14;
+    trap_step = 3;
+    raise(SIGSEGV); /* outside any call: previous_handler exits 0 */
+    return 15;
+}
+
+static void test_fault_inside_a_call_is_trapped(void **state) {
+    char *path = xct_path(scratch(state), "db");
+    write_generation(path, 20, 0);
+    fflush(NULL);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) _exit(trap_steps(path));
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        print_error("child: %s %d\n", WIFEXITED(status) ? "exit" : "signal",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    free(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_missing_database, xct_setup, xct_teardown),
@@ -562,6 +621,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_phrase_needs_positions, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_reader_outrun_by_writer_reopens, xct_setup, xct_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_files_give_errors, xct_setup, xct_teardown),
+        cmocka_unit_test_setup_teardown(test_fault_inside_a_call_is_trapped, xct_setup, xct_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
