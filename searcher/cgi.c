@@ -330,6 +330,34 @@ static body body_for(kt_cgi_format format)
     }
 }
 
+/* A filter given by an alias (country=中華人民共和国, field=tourism) is applied under its canonical
+ * name; the page uses that name too, so that the facet value it is counted under shows as selected
+ * and the page's links name it one way. Returns a copy of values with the names replaced, owned by
+ * the caller (free), or NULL when out of memory (the values are then used as given). */
+static const char **canonical_values(const kt_searcher *s, bool country, const char *const *values, size_t n)
+{
+    const char **out = calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        const char *canonical = kt_searcher_canonical(s, country, values[i]);
+        out[i] = canonical ? canonical : values[i];
+    }
+    return out;
+}
+
+/* kt_search with every filter under its canonical name; the names stay in *sreq for the page, in
+ * arrays the caller frees (*countries, *fields). */
+static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const char ***countries,
+                                  const char ***fields, kt_result **r, kt_error *err)
+{
+    *countries = canonical_values(s, true, sreq->countries, sreq->n_countries);
+    *fields = canonical_values(s, false, sreq->fields, sreq->n_fields);
+    if (*countries)
+        sreq->countries = *countries;
+    if (*fields)
+        sreq->fields = *fields;
+    return kt_search(s, sreq, r, err);
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
 {
     if (!env->db || !*env->db) {
@@ -351,13 +379,14 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_result *r = NULL;
     kt_search_request sreq;
     kt_cgi_search_request(creq, &sreq);
+    const char **countries = NULL, **fields = NULL;
     if (!data_dir) {
         log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
         status = send_error(out, head, 503, "the search is not available");
     } else if (kt_searcher_open(&env->db, 1, data_dir, &s, &err) != KT_OK) {
         log_line(log, "cannot open the index", err.message);
         status = send_error(out, head, 503, "the search is not available");
-    } else if (kt_search(s, &sreq, &r, &err) != KT_OK) {
+    } else if (search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK) {
         bool bad = err.status == KT_ERR_INPUT || err.status == KT_ERR_LIMIT || err.status == KT_ERR_ENCODING;
         log_line(log, bad ? "query refused" : "search failed", err.message);
         status = bad ? send_error(out, head, 400, "the query has too many words or operators")
@@ -383,6 +412,8 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
         free(data);
     }
     kt_result_free(r);
+    free(countries);
+    free(fields);
     kt_searcher_close(s);
     free(data_dir);
     free(tmpl);

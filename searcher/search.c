@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "corpus/schema.h"
+#include "dict/normalize.h"
 #include "searcher/query.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
@@ -168,6 +169,18 @@ kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const ch
                            kt_error *err)
 {
     return kt_searcher_open_with(db_paths, n_paths, data_dir, NULL, out, err);
+}
+
+const char *kt_searcher_canonical(const kt_searcher *s, bool country, const char *value)
+{
+    char *norm = NULL;
+    size_t len;
+    kt_error err;
+    if (kt_normalize(value, strlen(value), &norm, &len, NULL, &err) != KT_OK)
+        return NULL;
+    const char *canonical = kt_vocab_lookup(country ? s->lex->countries : s->lex->fields, norm, len);
+    free(norm);
+    return canonical;
 }
 
 size_t kt_searcher_missing(const kt_searcher *s, const char *const **names)

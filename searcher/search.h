@@ -126,6 +126,12 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
 kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
                            kt_error *err);
 
+/* The canonical name of a country (country true) or field that value names in the searcher's
+ * vocabularies — an alias, an English name, other widths or case — or NULL when it names none:
+ * the name a filter on value is applied and counted under, which a page shows as selected.
+ * Points at the searcher's own string, valid while s is open; NULL also when out of memory. */
+const char *kt_searcher_canonical(const kt_searcher *s, bool country, const char *value);
+
 /* The shards the searcher has left out (see allow_partial) since it last opened them: *names (names
  * may be NULL) points at the searcher's own strings, valid until the next call on it. */
 size_t kt_searcher_missing(const kt_searcher *s, const char *const **names);

@@ -339,6 +339,23 @@ class Links(Checks):
         self.assertEqual(hit_ids(again), hit_ids(start))
         self.assertEqual(total(again), total(start))
 
+    def test_filter_by_alias_is_shown_under_its_canonical_name(self):
+        """country=中華人民共和国 and field=tourism filter as 中国 and 観光: the page names them so,
+        shows those facet values as selected, and removing a chip removes the filter."""
+        by_name = self.page("q=" + EXCHANGE + "&country=" + quote("中国") + "&field=" + quote("観光"))
+        by_alias = self.page("q=" + EXCHANGE + "&country=" + quote("中華人民共和国") + "&field=tourism")
+        self.assertGreater(total(by_alias), 0)
+        self.assertEqual(hit_ids(by_alias), hit_ids(by_name))
+        for facet, value in (("country", "中国"), ("field", "観光")):
+            selected = by_alias.find("section", data_facet=facet).find("li", cls="kt-selected")
+            self.assertIsNotNone(selected, facet)
+            self.assertEqual(selected.find(cls="kt-value").text(), value)
+        self.assertEqual(sorted(a.text() for a in by_alias.find_all("a", cls="kt-remove")),
+                         sorted(a.text() for a in by_name.find_all("a", cls="kt-remove")))
+        unfiltered = self.follow(by_alias.find("section", data_facet="country").find("li", cls="kt-selected")
+                                 .find("a").attrs["href"])
+        self.assertEqual([a.text() for a in unfiltered.find_all("a", cls="kt-remove")], ["分野: 観光 ×（解除）"])
+
     def test_pages_and_sorting(self):
         first = self.page("q=" + EXCHANGE)
         n = total(first)
