@@ -64,7 +64,7 @@ enum {
 /* Index metadata: which schema wrote the index, so a searcher can refuse an index it cannot read. */
 #define KT_META_SCHEMA_KEY "kyotei.schema"
 #define KT_META_SCHEMA_VERSION "4"
-/* ... and with which dictionaries (dict/lexicon.h's fingerprint), so that an update can refuse to
+/* ... and with which dictionaries (kt_lexicon_fingerprint, dict/lexicon.h), so that an update can refuse to
  * mix agreements tokenized by two sets of dictionaries. */
 #define KT_META_DICTIONARIES_KEY "kyotei.dictionaries"
 

@@ -41,12 +41,12 @@ static kt_status hash_file(const char *data_dir, const char *name, uint64_t *h, 
     return st;
 }
 
-static kt_status fingerprint(const char *data_dir, char out[KT_LEXICON_FINGERPRINT_SIZE], kt_error *err)
+kt_status kt_lexicon_fingerprint(const kt_lexicon *lex, char out[KT_LEXICON_FINGERPRINT_SIZE], kt_error *err)
 {
     static const char *const files[] = {"user.dic", "countries.tsv", "fields.tsv"};
     uint64_t h = KT_FNV1A64_INIT;
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        kt_status st = hash_file(data_dir, files[i], &h, err);
+        kt_status st = hash_file(lex->data_dir, files[i], &h, err);
         if (st != KT_OK)
             return st;
     }
@@ -74,8 +74,8 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
         st = load_vocab(data_dir, "fields.tsv", &lex->fields, err);
     if (st == KT_OK)
         st = load_vocab(data_dir, "synonyms.tsv", &lex->synonyms, err);
-    if (st == KT_OK)
-        st = fingerprint(data_dir, lex->fingerprint, err);
+    if (st == KT_OK && !(lex->data_dir = strdup(data_dir)))
+        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
     if (st != KT_OK) {
         kt_lexicon_close(lex);
         return st;
@@ -92,6 +92,7 @@ void kt_lexicon_close(kt_lexicon *lex)
     kt_vocab_free(lex->countries);
     kt_vocab_free(lex->fields);
     kt_vocab_free(lex->synonyms);
+    free(lex->data_dir);
     free(lex);
 }
 

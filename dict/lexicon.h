@@ -26,23 +26,27 @@
  * and at query time alike (a "word" that long is noise: a run of symbols or a pasted blob). */
 #define KT_TERM_MAX 200
 
-/* 16 hex digits and a NUL: see kt_lexicon.fingerprint. */
-#define KT_LEXICON_FINGERPRINT_SIZE 17
-
 typedef struct kt_lexicon {
     kt_tokenizer *tokenizer;
     kt_vocab *countries;
     kt_vocab *fields;
     kt_vocab *synonyms;
-    /* FNV-1a of the bytes of the files that decide an agreement's terms: user.dic, countries.tsv
-     * and fields.tsv (not synonyms.tsv, which only queries read). An index records the fingerprint
-     * it was built with, so that an update can tell the dictionaries changed since: the
-     * agreements already indexed would keep terms the new dictionaries no longer give. */
-    char fingerprint[KT_LEXICON_FINGERPRINT_SIZE];
+    char *data_dir;  /* where it was loaded from */
 } kt_lexicon;
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);
 void kt_lexicon_close(kt_lexicon *lex);  /* NULL allowed */
+
+/* 16 hex digits and a NUL. */
+#define KT_LEXICON_FINGERPRINT_SIZE 17
+
+/* A fingerprint of the files that decide an agreement's terms: FNV-1a of the bytes of user.dic,
+ * countries.tsv and fields.tsv (not synonyms.tsv, which only queries read), as they are in the
+ * data directory now. An index records the fingerprint it was built with, so that an update can
+ * tell the dictionaries changed since: the agreements already indexed would keep terms the new
+ * dictionaries no longer give. Read on demand (only writers need it), not by kt_lexicon_open.
+ * Errors: KT_ERR_IO naming the file that could not be read, KT_ERR_NOMEM. */
+kt_status kt_lexicon_fingerprint(const kt_lexicon *lex, char out[KT_LEXICON_FINGERPRINT_SIZE], kt_error *err);
 
 /* The index term of a content token (its normalised base form), or NULL when the token is not
  * indexed (not a content word, or longer than KT_TERM_MAX). *len receives the term's length. */

@@ -83,6 +83,7 @@ typedef struct run {
     bool *had_documents;    /* update: per shard, whether it had documents (then a write may replace) */
     atomic_bool abandoned;  /* bad rows mean nothing will be written */
     kt_idset *ids;          /* the ids read so far, to refuse duplicates */
+    char dictionaries[KT_LEXICON_FINGERPRINT_SIZE]; /* lex's fingerprint, read once ("": unknown) */
 } run;
 
 static unsigned n_parts(const run *rn)
@@ -391,7 +392,7 @@ static kt_status open_segment(run *rn, unsigned t, kt_error *err)
         kt_status st = kt_layout_part_path(path, rn->build_dir, t, p->segments, s, err);
         if (st != KT_OK)
             return st;
-        const char *dicts = rn->lex->fingerprint;
+        const char *dicts = rn->dictionaries;
         if (xc_wdb_open(path, XC_WDB_CREATE_OR_OVERWRITE | XC_WDB_NO_SYNC, &p->w[s], &xe) != XC_OK ||
             xc_wdb_set_metadata(p->w[s], KT_META_SCHEMA_KEY, KT_META_SCHEMA_VERSION, strlen(KT_META_SCHEMA_VERSION),
                                 &xe) != XC_OK ||
@@ -545,7 +546,7 @@ static kt_status rebuild_locked(const char *db_dir, const kt_layout *cur, const 
  * would hold two kinds of document (the old ones keeping words and canonical names the
  * dictionaries no longer give, so that a search finds some agreements by them and not others).
  * An index that predates the dictionaries' fingerprint is taken as it is. */
-static kt_status check_schema(const char *db_dir, const char *gen_path, const kt_lexicon *lex, kt_error *err)
+static kt_status check_schema(const char *db_dir, const char *gen_path, const char *dictionaries, kt_error *err)
 {
     xc_db *db;
     xc_error xe;
@@ -562,7 +563,7 @@ static kt_status check_schema(const char *db_dir, const char *gen_path, const kt
                           "%s was written by another version of kyotei (schema '%s', this one writes '%s'): rebuild "
                           "it with kyotei-index --db %s FILE...",
                           db_dir, version, KT_META_SCHEMA_VERSION, db_dir);
-    else if (*dicts && *lex->fingerprint && strcmp(dicts, lex->fingerprint) != 0)
+    else if (*dicts && *dictionaries && strcmp(dicts, dictionaries) != 0)
         st = kt_error_set(err, KT_ERR_INDEX,
                           "%s was built with other dictionaries (user.dic, countries.tsv or fields.tsv changed "
                           "since), so its agreements keep the old words and names: rebuild it with kyotei-index "
@@ -652,7 +653,10 @@ static kt_status write_run(const char *db_dir, const char *const *files, size_t 
     if (st != KT_OK)
         return st;
     run rn = {.lex = lex, .o = opts, .stats = stats, .layout = cur};
-    st = open_workers(&rn, err);
+    if (lex->data_dir)
+        st = kt_lexicon_fingerprint(lex, rn.dictionaries, err);
+    if (st == KT_OK)
+        st = open_workers(&rn, err);
     if (st == KT_OK && (!update || cur.gen == 0)) {
         st = rebuild_locked(db_dir, &cur, files, n_files, &rn, err);
     } else if (st == KT_OK) {
@@ -664,7 +668,7 @@ static kt_status write_run(const char *db_dir, const char *const *files, size_t 
         if (st == KT_OK)
             st = kt_layout_shard_path(first, db_dir, &cur, 0, err);
         if (st == KT_OK)
-            st = check_schema(db_dir, first, lex, err);
+            st = check_schema(db_dir, first, rn.dictionaries, err);
         if (st == KT_OK)
             st = in_transactions(db_dir, &rn, update_work, &list, err);
         if (st == KT_OK)
