@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <new>
@@ -800,6 +801,16 @@ facet copy_facet(const Xapian::ValueCountMatchSpy &spy) {
     return f;
 }
 
+// A facet from counts already in value order (as every counter lists them).
+facet facet_of(const std::map<std::string, uint32_t> &sorted) {
+    facet f;
+    for (const auto &kv : sorted) {
+        f.values.push_back(kv.first);
+        f.counts.push_back(kv.second);
+    }
+    return f;
+}
+
 // The cache of slot's values in db, read now if it is not there yet.
 const value_cache &cached_values(xc_db *db, Xapian::valueno slot) {
     for (const auto &c : db->caches)
@@ -862,11 +873,7 @@ class CachedCountSpy : public Xapian::MatchSpy {
         std::map<std::string, uint32_t> all(extra);
         for (size_t i = 0; i < cache.values.size(); i++)
             if (counts[i + 1]) all[cache.values[i]] += counts[i + 1];
-        for (const auto &kv : all) {
-            f.values.push_back(kv.first);
-            f.counts.push_back(kv.second);
-        }
-        return f;
+        return facet_of(all);
     }
 
   private:
@@ -889,21 +896,19 @@ class StreamCountSpy : public Xapian::MatchSpy {
         if (it != end && it.get_docid() < did) it.skip_to(did);
         if (it != end && it.get_docid() == did) ++counts[*it];
     }
-    facet result() const {
-        std::map<std::string, uint32_t> sorted(counts.begin(), counts.end());
-        facet f;
-        for (const auto &kv : sorted) {
-            f.values.push_back(kv.first);
-            f.counts.push_back(kv.second);
-        }
-        return f;
-    }
+    facet result() const { return facet_of(std::map<std::string, uint32_t>(counts.begin(), counts.end())); }
 
   private:
     Xapian::Database db;
     Xapian::valueno slot;
     Xapian::ValueIterator it, end;
     std::unordered_map<std::string, uint32_t> counts;
+};
+
+// One facet's counter in a search: the spy Xapian runs, and how its counts are read afterwards.
+struct facet_counter {
+    std::unique_ptr<Xapian::MatchSpy> spy;
+    std::function<facet()> result;
 };
 
 }  // namespace
@@ -923,9 +928,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
     XC_REQUIRE(o.bm25_b >= 0 && o.bm25_b <= 1 && o.bm25_min_normlen >= 0, err);
     return guard(err, [&] {
         // Declared before the mset that holds the Enquire, so they outlive it.
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-        std::vector<std::unique_ptr<CachedCountSpy>> cached_spies;
-        std::vector<std::unique_ptr<StreamCountSpy>> stream_spies;
+        std::vector<facet_counter> counters;  // in slot order
         std::unique_ptr<xc_mset> m(new xc_mset);
         if (db->shards == 0) {
             m->facets.resize(o.n_facet_slots);
@@ -966,18 +969,23 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         // (A stub file naming several databases opens as one shard here: ask Xapian.)
         bool single = db->remotes == 0 && db->db.size() == 1;
         for (size_t k = 0; k < o.n_facet_slots; k++) {
+            Xapian::valueno slot = o.facet_slots[k];
+            facet_counter c;
             if (single && o.facet_cache) {
-                cached_spies.emplace_back(new CachedCountSpy(cached_values(db, o.facet_slots[k])));
-                enquire.add_matchspy(cached_spies.back().get());
-                continue;
+                auto *spy = new CachedCountSpy(cached_values(db, slot));
+                c.spy.reset(spy);
+                c.result = [spy] { return spy->result(); };
+            } else if (single) {
+                auto *spy = new StreamCountSpy(db->db, slot);
+                c.spy.reset(spy);
+                c.result = [spy] { return spy->result(); };
+            } else {
+                auto *spy = new Xapian::ValueCountMatchSpy(slot);
+                c.spy.reset(spy);
+                c.result = [spy] { return copy_facet(*spy); };
             }
-            if (single) {
-                stream_spies.emplace_back(new StreamCountSpy(db->db, o.facet_slots[k]));
-                enquire.add_matchspy(stream_spies.back().get());
-                continue;
-            }
-            spies.emplace_back(new Xapian::ValueCountMatchSpy(o.facet_slots[k]));
-            (counter ? *counter : enquire).add_matchspy(spies.back().get());
+            (counter ? *counter : enquire).add_matchspy(c.spy.get());  // no counter when single
+            counters.push_back(std::move(c));
         }
         Xapian::MSet counted;
         if (counter) {
@@ -998,9 +1006,7 @@ xc_status xc_search(xc_db *db, const xc_query *q, const xc_search_opts *opts, xc
         m->lower_bound = totals.get_matches_lower_bound();
         m->upper_bound = totals.get_matches_upper_bound();
         m->facets.reserve(o.n_facet_slots);
-        for (const auto &spy : spies) m->facets.push_back(copy_facet(*spy));
-        for (const auto &spy : cached_spies) m->facets.push_back(spy->result());
-        for (const auto &spy : stream_spies) m->facets.push_back(spy->result());
+        for (const auto &c : counters) m->facets.push_back(c.result());
         enquire.clear_matchspies();
         return hand_out(m, out);
     });
