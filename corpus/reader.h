@@ -7,9 +7,10 @@
  * accepted. Files in another encoding than UTF-8 (CP932 …) are converted (corpus/decode.h).
  *
  * Each row is checked: the number of cells equals the header's, every cell is valid UTF-8 with no
- * NUL or other control character but tab and newline, the required cells are not empty, the id
- * is at most KT_ID_MAX_BYTES long, `signed`
- * is empty or YYYY, YYYY-MM or YYYY-MM-DD, `url` is empty or an http(s) URL without spaces.
+ * NUL or other control character but tab and newline (in JSON Lines, once escapes are decoded,
+ * and keys too), the required cells are not empty, the id is at most KT_ID_MAX_BYTES long,
+ * `signed` is empty or YYYY, YYYY-MM or YYYY-MM-DD, `url` is empty or an http(s) URL without
+ * spaces.
  * Checking that ids are unique is the caller's (ids may repeat across files).
  *
  * Errors: every message starts with "FILE:LINE: ", LINE being the line the row starts on.

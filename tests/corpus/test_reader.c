@@ -1,5 +1,6 @@
 /* Reading agreement files: good files in every accepted shape, and every kind of bad row reported
  * with its file and line. Each test writes the file it reads. */
+#define _DEFAULT_SOURCE /* mkstemps, for a file named .jsonl */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,14 +15,29 @@
 
 static const char HEADER[] = "id,municipality,prefecture,title,partner,country,fields,description,signed,url\n";
 
-static char *write_temp(const char *bytes, size_t len)
+/* Writes bytes to a new file whose name ends in `suffix` (which chooses the format). */
+static char *write_temp_as(const char *bytes, size_t len, const char *suffix)
 {
-    char *path = strdup("/tmp/kt_reader_XXXXXX");
-    int fd = mkstemp(path);
+    char *path = malloc(64);
+    snprintf(path, 64, "/tmp/kt_reader_XXXXXX%s", suffix);
+    int fd = mkstemps(path, (int)strlen(suffix));
     assert_true(fd >= 0);
     assert_int_equal(write(fd, bytes, len), (ssize_t)len);
     close(fd);
     return path;
+}
+
+static char *write_temp(const char *bytes, size_t len)
+{
+    return write_temp_as(bytes, len, "");
+}
+
+/* Asserts that message is "PATH:" followed by rest. */
+static void assert_message(const char *message, const char *path, const char *rest)
+{
+    char expect[KT_ERROR_MESSAGE_MAX];
+    snprintf(expect, sizeof expect, "%s:%s", path, rest);
+    assert_string_equal(message, expect);
 }
 
 static char *write_csv(const char *body)
@@ -127,13 +143,9 @@ static void test_every_bad_row_is_listed_with_its_line(void **state)
     kt_agreement rows[2];
     assert_int_equal(read_all(path, errors, &n_err, rows, 2), 2);
     assert_int_equal(n_err, 7);
-    char expect[KT_ERROR_MESSAGE_MAX];
-    snprintf(expect, sizeof expect, "%s:3: expected 10 columns, found 4", path);
-    assert_string_equal(errors[0], expect);
-    snprintf(expect, sizeof expect, "%s:4: missing id", path);
-    assert_string_equal(errors[1], expect);
-    snprintf(expect, sizeof expect, "%s:5: missing description", path);
-    assert_string_equal(errors[2], expect);
+    assert_message(errors[0], path, "3: expected 10 columns, found 4");
+    assert_message(errors[1], path, "4: missing id");
+    assert_message(errors[2], path, "5: missing description");
     assert_non_null(strstr(errors[3], ":6: signed must be"));
     assert_non_null(strstr(errors[4], ":7: signed must be"));
     assert_non_null(strstr(errors[5], ":8: url must be"));
@@ -161,6 +173,34 @@ static void test_nul_byte_is_rejected(void **state)
     assert_int_equal(read_all(path, errors, &n_err, rows, 1), 0);
     assert_int_equal(n_err, 1);
     assert_non_null(strstr(errors[0], ":2: column 'title' is not valid UTF-8"));
+    unlink(path);
+    free(path);
+}
+
+static void test_json_lines_escapes_are_checked_once_decoded(void **state)
+{
+    (void)state;
+    /* Every line is valid text as written; rows 2 to 4 decode to a backspace, a bell in a key,
+     * a NUL. A key is never echoed (it might hold the control character itself). */
+    const char text[] = "{\"id\":\"j-1\",\"title\":\"t\\u3000\",\"description\":\"a\\nb\"}\n"
+                        "{\"id\":\"j-2\",\"title\":\"t\",\"description\":\"a\\bb\"}\n"
+                        "{\"id\":\"j-3\",\"title\":\"t\",\"description\":\"d\",\"k\\u0007\":\"v\"}\n"
+                        "{\"id\":\"j-4\",\"title\":\"t\",\"description\":\"a\\u0000b\"}\n"
+                        "{\"id\":\"j-5\",\"title\":\"t\",\"description\":\"d\",\"signed\":2004}\n";
+    char *path = write_temp_as(text, strlen(text), ".jsonl");
+    char errors[4][KT_ERROR_MESSAGE_MAX];
+    size_t n_err;
+    kt_agreement rows[2];
+    assert_int_equal(read_all(path, errors, &n_err, rows, 2), 2);
+    assert_int_equal(n_err, 3);
+    assert_message(errors[0], path, "2: 'description' holds a control character");
+    assert_message(errors[1], path, "3: a key holds a control character");
+    assert_message(errors[2], path, "4: 'description' holds a control character");
+    assert_string_equal(rows[0].col[KT_COL_TITLE], "t　");
+    assert_string_equal(rows[0].col[KT_COL_DESCRIPTION], "a\nb");
+    assert_string_equal(rows[1].col[KT_COL_SIGNED], "2004");
+    kt_agreement_clear(&rows[0]);
+    kt_agreement_clear(&rows[1]);
     unlink(path);
     free(path);
 }
@@ -239,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_bom_crlf_and_column_order),
         cmocka_unit_test(test_every_bad_row_is_listed_with_its_line),
         cmocka_unit_test(test_nul_byte_is_rejected),
+        cmocka_unit_test(test_json_lines_escapes_are_checked_once_decoded),
         cmocka_unit_test(test_broken_quote_stops_reading),
         cmocka_unit_test(test_bad_headers),
         cmocka_unit_test(test_signed_dates),
