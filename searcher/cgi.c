@@ -227,6 +227,7 @@ typedef struct body {
     const char *disposition;  /* Content-Disposition, or NULL */
     const char *data;
     size_t size;
+    size_t shards_missing, shards;  /* a partial answer: how many shards did not answer, of how many */
 } body;
 
 static const char *reason(int status)
@@ -248,8 +249,11 @@ static int send_response(FILE *out, bool head, int status, const body *b)
         fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
     if (status == 405)
         fputs("Allow: GET, HEAD\r\n", out);
-    if (status != 200)
+    /* a partial answer is not one to keep: the next request may reach every shard */
+    if (status != 200 || b->shards_missing)
         fputs("Cache-Control: no-store\r\n", out);
+    if (b->shards_missing)
+        fprintf(out, "Kyotei-Shards-Missing: %zu of %zu\r\n", b->shards_missing, b->shards);
     fputs("\r\n", out);
     if (!head)
         fwrite(b->data, 1, b->size, out);
@@ -266,7 +270,8 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
                                      : "検索中に問題が起きました。";
     char text[KT_ERROR_MESSAGE_MAX + 256];
     int n = snprintf(text, sizeof text, "%s\n%d %s: %s\n", ja, status, reason(status), detail);
-    body b = {"text/plain; charset=utf-8", NULL, text, n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
+    body b = {"text/plain; charset=utf-8", NULL, text, n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1,
+              0, 0};
     return send_response(out, head, status, &b);
 }
 
@@ -324,9 +329,10 @@ static kt_status render(FILE *mem, const kt_cgi_request *creq, const kt_search_r
 static body body_for(kt_cgi_format format)
 {
     switch (format) {
-    case KT_CGI_JSON: return (body){"application/json", NULL, NULL, 0};
-    case KT_CGI_CSV: return (body){"text/csv; charset=utf-8", "attachment; filename=\"kyotei-agreements.csv\"", NULL, 0};
-    default: return (body){"text/html; charset=utf-8", NULL, NULL, 0};
+    case KT_CGI_JSON: return (body){"application/json", NULL, NULL, 0, 0, 0};
+    case KT_CGI_CSV:
+        return (body){"text/csv; charset=utf-8", "attachment; filename=\"kyotei-agreements.csv\"", NULL, 0, 0, 0};
+    default: return (body){"text/html; charset=utf-8", NULL, NULL, 0, 0, 0};
     }
 }
 
@@ -358,6 +364,66 @@ static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const
     return kt_search(s, sreq, r, err);
 }
 
+/* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
+ * the accepted ones is the operator's mistake: logged with the variable's name and false returned,
+ * so that no request is answered under settings other than the ones meant. */
+static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE *log)
+{
+    kt_searcher_options_init(o);
+    const char *partial = env->allow_partial;
+    if (partial && *partial) {
+        static const char *const yes[] = {"1", "yes", "true", "on"}, *const no[] = {"0", "no", "false", "off"};
+        bool known = false;
+        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+            if (strcmp(partial, yes[i]) == 0)
+                known = o->allow_partial = true;
+            if (strcmp(partial, no[i]) == 0)
+                known = true;
+        }
+        if (!known) {
+            log_line(log, "KYOTEI_ALLOW_PARTIAL", "must be 1, yes, true or on, or 0, no, false or off");
+            return false;
+        }
+    }
+    const struct {
+        const char *name, *value;
+        unsigned *ms;
+    } timeouts[] = {{"KYOTEI_CONNECT_TIMEOUT", env->connect_timeout, &o->connect_timeout_ms},
+                    {"KYOTEI_REMOTE_TIMEOUT", env->remote_timeout, &o->timeout_ms}};
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        if (!timeouts[i].value || !*timeouts[i].value)
+            continue;
+        unsigned ms;
+        if (!parse_number(timeouts[i].value, 5, &ms) || ms == 0 || ms > KT_CGI_TIME_LIMIT * 1000u) {
+            char message[96];
+            snprintf(message, sizeof message, "must be milliseconds, from 1 to %u", KT_CGI_TIME_LIMIT * 1000u);
+            log_line(log, timeouts[i].name, message);
+            return false;
+        }
+        *timeouts[i].ms = ms;
+    }
+    return true;
+}
+
+/* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
+ * may read, says only where each stands in the list ("shard 2 of 3"), as the addresses and paths
+ * of an office's servers are none of the public's business. */
+static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *log, kt_error *err)
+{
+    for (size_t i = 0; i < r->n_shards_missing; i++) {
+        log_line(log, "partial answer: a shard did not answer", r->shards_missing[i]);
+        char label[64];
+        snprintf(label, sizeof label, "shard %zu of %zu", kt_searcher_shard_number(s, r->shards_missing[i]),
+                 kt_searcher_shard_count(s));
+        char *copy = strdup(label);
+        if (!copy)
+            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        free(r->shards_missing[i]);
+        r->shards_missing[i] = copy;
+    }
+    return KT_OK;
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
 {
     if (!env->db || !*env->db) {
@@ -380,10 +446,13 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_search_request sreq;
     kt_cgi_search_request(creq, &sreq);
     const char **countries = NULL, **fields = NULL;
+    kt_searcher_options sopts;
     if (!data_dir) {
         log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
         status = send_error(out, head, 503, "the search is not available");
-    } else if (kt_searcher_open(&env->db, 1, data_dir, &s, &err) != KT_OK) {
+    } else if (!searcher_options(env, &sopts, log)) {
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (kt_searcher_open_with(&env->db, 1, data_dir, &sopts, &s, &err) != KT_OK) {
         log_line(log, "cannot open the index", err.message);
         status = send_error(out, head, 503, "the search is not available");
     } else if (search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK) {
@@ -397,8 +466,12 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
         body b = body_for(creq->format);
         char *data = NULL;
         size_t size = 0;
-        FILE *mem = open_memstream(&data, &size);
-        kt_status st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        b.shards_missing = r->n_shards_missing;
+        b.shards = kt_searcher_shard_count(s);
+        kt_status st = withhold_shard_names(s, r, log, &err);
+        FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
+        if (st == KT_OK)
+            st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
         if (mem && fclose(mem) != 0 && st == KT_OK)
             st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
         if (st != KT_OK) {
@@ -467,6 +540,9 @@ int kt_cgi_main(void)
         .db = getenv("KYOTEI_DB"),
         .data_dir = NULL,
         .template_path = getenv("KYOTEI_TEMPLATE"),
+        .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
+        .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
+        .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
     };
     return kt_cgi_respond(&env, stdout, stderr) < 0 ? 1 : 0;
 }

@@ -190,6 +190,19 @@ size_t kt_searcher_missing(const kt_searcher *s, const char *const **names)
     return s->n_missing;
 }
 
+size_t kt_searcher_shard_count(const kt_searcher *s)
+{
+    return s->shards.count;
+}
+
+size_t kt_searcher_shard_number(const kt_searcher *s, const char *name)
+{
+    for (size_t i = 0; i < s->shards.count; i++)
+        if (strcmp(s->shards.items[i].name, name) == 0)
+            return i + 1;
+    return 0;
+}
+
 void kt_searcher_close(kt_searcher *s)
 {
     if (!s)

@@ -135,6 +135,12 @@ const char *kt_searcher_canonical(const kt_searcher *s, bool country, const char
 /* The shards the searcher has left out (see allow_partial) since it last opened them: *names (names
  * may be NULL) points at the searcher's own strings, valid until the next call on it. */
 size_t kt_searcher_missing(const kt_searcher *s, const char *const **names);
+
+/* How many shards the searcher's db specs name (lists read), and where the shard called `name`
+ * (a kt_result.shards_missing entry) stands among them, from 1, or 0 when none is called so.
+ * For a public page, which says "shard 2 of 3" where a person's terminal names the server. */
+size_t kt_searcher_shard_count(const kt_searcher *s);
+size_t kt_searcher_shard_number(const kt_searcher *s, const char *name);
 kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err);
 void kt_result_free(kt_result *r);      /* NULL allowed */
 

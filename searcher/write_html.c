@@ -431,6 +431,10 @@ static void fragment(html *h, const kt_search_request *req, const kt_result *r)
     active_filters(h, req);
     if (r->total && (r->countries.count || r->fields.count))
         raw(h, "<p class=\"kt-jump\"><a href=\"#kt-facets\">国・分野で絞り込む ↓</a></p>\n");
+    if (r->n_shards_missing)
+        rawf(h, "<p class=\"kt-incomplete\" role=\"status\">索引の一部（%zu件）が応答しなかったため、"
+                "ここに含まれていない協定があります。件数と絞り込みの数も、応答した索引の分だけです。</p>\n",
+             r->n_shards_missing);
     if (r->partial)
         raw(h, "<p class=\"kt-partial\">すべての語を含む協定は見つかりませんでした。"
                "一部の語を含む協定を表示しています。</p>\n");

@@ -299,6 +299,75 @@ class RemoteShards(ShardsTest):
         self.assertEqual(p.returncode, 2)
         self.assertIn("none of the 1 shard answered", p.stderr)
 
+    def cgi(self, query, **settings):
+        """kyotei-search as a web server runs it for QUERY_STRING query: (status, headers, body, log)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KYOTEI_")}
+        env.update(GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD="GET", QUERY_STRING=query, **settings)
+        p = subprocess.run([os.path.join(BIN, "kyotei-search")], capture_output=True, env=env, timeout=60)
+        head, _, body = p.stdout.partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
+        return int(headers.pop("Status").split()[0]), headers, body.decode(), p.stderr.decode()
+
+    def test_the_search_page_over_a_shard_that_is_down(self):
+        """KYOTEI_ALLOW_PARTIAL and the timeouts: the page answers from the shards that are up and
+        says that some did not, naming them in the server's log only; without it, 503."""
+        p1, _ = self.serve(self.shards[1])
+        down = f"127.0.0.1:{self.silent()}"
+        path = os.path.join(self.dir, "down.shards")
+        with open(path, "w") as f:
+            f.write(f"auto shard0\nremote 127.0.0.1:{p1}\nremote {down}\n")
+        quick = {"KYOTEI_DB": path, "KYOTEI_CONNECT_TIMEOUT": "1000", "KYOTEI_REMOTE_TIMEOUT": "2000"}
+        want = search_json("--db", self.shards[0], "--db", self.shards[1], "--all", "交流")
+
+        start = time.monotonic()
+        status, headers, body, log = self.cgi("q=交流", **quick)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(status, 503)
+        self.assertNotIn("127.0.0.1", body)
+        self.assertIn(down, log)
+
+        partial = dict(quick, KYOTEI_ALLOW_PARTIAL="yes")
+        status, headers, body, log = self.cgi("q=交流&format=json", **partial)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Kyotei-Shards-Missing"], "1 of 3")
+        self.assertEqual(headers["Cache-Control"], "no-store")
+        got = json.loads(body)
+        self.assertEqual(got["shards_missing"], ["shard 3 of 3"])
+        self.assertEqual(got["total"], want["total"])
+        self.assertNotIn("127.0.0.1", body)
+        self.assertIn(f"a shard did not answer: tcp://{down}", log)
+
+        status, headers, body, _ = self.cgi("q=交流", **partial)
+        self.assertEqual(status, 200)
+        self.assertIn('<p class="kt-incomplete" role="status">索引の一部（1件）が応答しなかったため', body)
+        self.assertIn(f'<strong class="kt-total">{want["total"]}</strong>件', body)
+        self.assertNotIn("127.0.0.1", body)
+        status, headers, body, _ = self.cgi("q=交流&format=csv", **partial)
+        self.assertEqual((status, headers["Kyotei-Shards-Missing"]), (200, "1 of 3"))
+        self.assertEqual(len(list(csv.reader(body.splitlines()))) - 1, want["total"])
+
+        # every shard up: no notice, and the answer may be kept
+        with open(path, "w") as f:
+            f.write(f"auto shard0\nremote 127.0.0.1:{p1}\nauto shard2\n")
+        status, headers, body, _ = self.cgi("q=交流", **partial)
+        self.assertEqual(status, 200)
+        self.assertNotIn("Kyotei-Shards-Missing", headers)
+        self.assertNotIn("Cache-Control", headers)
+        self.assertNotIn('class="kt-incomplete"', body)
+
+    def test_the_search_page_refuses_settings_it_does_not_understand(self):
+        for name, value in (("KYOTEI_ALLOW_PARTIAL", "maybe"), ("KYOTEI_CONNECT_TIMEOUT", "abc"),
+                            ("KYOTEI_REMOTE_TIMEOUT", "0"), ("KYOTEI_REMOTE_TIMEOUT", "30001"),
+                            ("KYOTEI_REMOTE_TIMEOUT", "-5")):
+            status, _, body, log = self.cgi("q=交流", KYOTEI_DB=self.whole, **{name: value})
+            self.assertEqual(status, 503, f"{name}={value}")
+            self.assertIn(f"kyotei-search (cgi): {name}: must be", log)
+            self.assertNotIn(name, body)
+        for value in ("1", "no", "off", ""):
+            status, _, _, log = self.cgi("q=交流", KYOTEI_DB=self.whole, KYOTEI_ALLOW_PARTIAL=value,
+                                         KYOTEI_REMOTE_TIMEOUT="30000")
+            self.assertEqual(status, 200, f"{value}: {log}")
+
     def test_closed_port(self):
         self.check_down(free_port(), "Connection refused")
 
