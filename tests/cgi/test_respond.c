@@ -222,6 +222,35 @@ static void test_missing_or_broken_index_gets_503(void **state)
                        "cannot open the index");
 }
 
+/* KYOTEI_ALLOW_PARTIAL and the timeouts (their use over shards: tests/shards/test_cli.py): a value
+ * not understood refuses every request, naming the variable in the log only. */
+static void test_settings_not_understood_get_503(void **state)
+{
+    (void)state;
+    const struct {
+        const char *partial, *connect, *remote, *log;
+    } bad[] = {
+        {"maybe", NULL, NULL, "KYOTEI_ALLOW_PARTIAL: must be"}, {"2", NULL, NULL, "KYOTEI_ALLOW_PARTIAL: must be"},
+        {NULL, "abc", NULL, "KYOTEI_CONNECT_TIMEOUT: must be"}, {NULL, "0", NULL, "KYOTEI_CONNECT_TIMEOUT: must be"},
+        {NULL, NULL, "30001", "KYOTEI_REMOTE_TIMEOUT: must be"}, {NULL, NULL, "-5", "KYOTEI_REMOTE_TIMEOUT: must be"},
+        {NULL, NULL, "1e3", "KYOTEI_REMOTE_TIMEOUT: must be"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_unavailable((kt_cgi_env){.method = "GET", .query_string = "q=a", .db = fx->index,
+                                        .allow_partial = bad[i].partial, .connect_timeout = bad[i].connect,
+                                        .remote_timeout = bad[i].remote},
+                           bad[i].log);
+    const char *accepted[] = {"1", "yes", "on", "true", "0", "no", "off", "false", ""};
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        response r = respond_env((kt_cgi_env){.method = "GET", .query_string = "q=a", .db = fx->index,
+                                              .allow_partial = accepted[i], .connect_timeout = "1",
+                                              .remote_timeout = "30000"});
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.headers, "Kyotei-Shards-Missing"));  /* one local index: nothing missing */
+        response_free(&r);
+    }
+}
+
 static void test_json_is_the_command_line_object(void **state)
 {
     (void)state;
@@ -329,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_other_methods_get_405),
         cmocka_unit_test(test_bad_requests_get_400),
         cmocka_unit_test(test_missing_or_broken_index_gets_503),
+        cmocka_unit_test(test_settings_not_understood_get_503),
         cmocka_unit_test(test_json_is_the_command_line_object),
         cmocka_unit_test(test_csv_has_every_match),
         cmocka_unit_test(test_fragment),
