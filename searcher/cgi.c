@@ -270,8 +270,8 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
                                      : "検索中に問題が起きました。";
     char text[KT_ERROR_MESSAGE_MAX + 256];
     int n = snprintf(text, sizeof text, "%s\n%d %s: %s\n", ja, status, reason(status), detail);
-    body b = {"text/plain; charset=utf-8", NULL, text, n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1,
-              0, 0};
+    body b = {.type = "text/plain; charset=utf-8", .data = text,
+              .size = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
     return send_response(out, head, status, &b);
 }
 
@@ -329,10 +329,11 @@ static kt_status render(FILE *mem, const kt_cgi_request *creq, const kt_search_r
 static body body_for(kt_cgi_format format)
 {
     switch (format) {
-    case KT_CGI_JSON: return (body){"application/json", NULL, NULL, 0, 0, 0};
+    case KT_CGI_JSON: return (body){.type = "application/json"};
     case KT_CGI_CSV:
-        return (body){"text/csv; charset=utf-8", "attachment; filename=\"kyotei-agreements.csv\"", NULL, 0, 0, 0};
-    default: return (body){"text/html; charset=utf-8", NULL, NULL, 0, 0, 0};
+        return (body){.type = "text/csv; charset=utf-8",
+                      .disposition = "attachment; filename=\"kyotei-agreements.csv\""};
+    default: return (body){.type = "text/html; charset=utf-8"};
     }
 }
 
@@ -372,18 +373,19 @@ static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE
     kt_searcher_options_init(o);
     const char *partial = env->allow_partial;
     if (partial && *partial) {
-        static const char *const yes[] = {"1", "yes", "true", "on"}, *const no[] = {"0", "no", "false", "off"};
-        bool known = false;
-        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-            if (strcmp(partial, yes[i]) == 0)
-                known = o->allow_partial = true;
-            if (strcmp(partial, no[i]) == 0)
-                known = true;
-        }
-        if (!known) {
+        static const struct {
+            const char *word;
+            bool on;
+        } words[] = {{"1", true},  {"yes", true}, {"true", true},   {"on", true},
+                     {"0", false}, {"no", false}, {"false", false}, {"off", false}};
+        size_t i = 0;
+        while (i < sizeof words / sizeof words[0] && strcmp(partial, words[i].word) != 0)
+            i++;
+        if (i == sizeof words / sizeof words[0]) {
             log_line(log, "KYOTEI_ALLOW_PARTIAL", "must be 1, yes, true or on, or 0, no, false or off");
             return false;
         }
+        o->allow_partial = words[i].on;
     }
     const struct {
         const char *name, *value;
