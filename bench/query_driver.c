@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "base/datadir.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
 
 #define MAX_DBS 64
 

@@ -12,24 +12,11 @@
 
 #include <stddef.h>
 
+#include "kyotei/agreement.h"  /* the columns */
+
 /* An id is the agreement's key in the index (one term, which Xapian limits to 245 bytes with its
  * prefix): a longer one is a bad row. */
 #define KT_ID_MAX_BYTES 200
-
-/* The known columns, in the order of the bundled corpus/agreements.csv. */
-typedef enum kt_column {
-    KT_COL_ID,
-    KT_COL_MUNICIPALITY,
-    KT_COL_PREFECTURE,
-    KT_COL_TITLE,
-    KT_COL_PARTNER,
-    KT_COL_COUNTRY,
-    KT_COL_FIELDS,
-    KT_COL_DESCRIPTION,
-    KT_COL_SIGNED,
-    KT_COL_URL,
-    KT_COL_COUNT
-} kt_column;
 
 /* A column that a file has beyond the known ones: kept with the agreement, not interpreted. */
 typedef struct kt_extra_column {
@@ -44,9 +31,6 @@ typedef struct kt_agreement {
     const char *file;         /* the file it came from (owned by the reader) */
     size_t line;              /* the line its row starts on (1-based) */
 } kt_agreement;
-
-/* The column's name in a header row ("id", "municipality", … "signed", "url"). */
-const char *kt_column_name(kt_column c);
 
 /* The column whose header name is `name` (exact, ASCII lower case), or KT_COL_COUNT if none. */
 kt_column kt_column_from_name(const char *name);

@@ -12,7 +12,7 @@
  * Word and reading terms are numbered by content word (1, 2, …), n-grams by character (the
  * 1-based position of the bigram's first character in the normalised text), so that a phrase over
  * either layer checks adjacency in its own numbering. Terms carry no prefix: which prefix a layer
- * gets in the index is corpus/schema.h's business.
+ * gets in the index is schema/schema.h's business.
  *
  * Errors: those of kt_tokenize, KT_ERR_NOMEM, and whatever the sink returns (which stops the walk).
  */

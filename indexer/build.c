@@ -10,11 +10,11 @@
 
 #include "base/buf.h"
 #include "corpus/reader.h"
-#include "corpus/schema.h"
 #include "indexer/document.h"
 #include "indexer/idset.h"
 #include "indexer/layout.h"
 #include "indexer/pipeline.h"
+#include "schema/schema.h"
 #include "xapian-c/xc.h"
 
 static void report(const kt_build_options *o, kt_report_kind kind, const char *fmt, ...)

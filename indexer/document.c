@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "corpus/schema.h"
 #include "dict/terms.h"
+#include "schema/schema.h"
 
 /* Turns a binding failure into a kyotei error naming what was being written. */
 static kt_status binding_failed(const xc_error *xe, const char *what, kt_error *err)
@@ -182,7 +182,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     if (st == KT_OK && strlen(signed_date) >= 4)
         st = add_prefixed(doc, KT_PREFIX_YEAR, signed_date, 4, true, 0, 0, err);
 
-    /* values: the sort key, the facets (country and fields in one value, see corpus/schema.h) */
+    /* values: the sort key, the facets (country and fields in one value, see schema/schema.h) */
     char sortable[XC_SORTABLE_MAX];
     size_t sortable_len = xc_sortable_serialise(kt_signed_sort_key(signed_date), sortable);
     kt_buf facets = KT_BUF_INIT;

@@ -1,4 +1,4 @@
-/* kyotei — one agreement as one index document (the mapping is corpus/schema.h).
+/* kyotei — one agreement as one index document (the mapping is schema/schema.h).
  *
  * Ownership: *out is the caller's (xc_doc_free). *warning, when set, is a malloc'd note about
  * something the indexer could not canonicalise (an unknown country or field) that does not stop

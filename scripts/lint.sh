@@ -28,7 +28,7 @@ fi
 if git rev-parse --git-dir >/dev/null 2>&1; then
   mapfile -t sources < <(git ls-files '*.c' '*.cc')
 else
-  mapfile -t sources < <(find base corpus dict indexer searcher xapian-c tests bench -name '*.c' -o -name '*.cc' | sort)
+  mapfile -t sources < <(find base corpus dict schema indexer searcher output web cli xapian-c tests bench examples -name '*.c' -o -name '*.cc' | sort)
 fi
 # the build knows how to compile these; anything else is not linted, and said so
 mapfile -t in_db < <(python3 -c 'import json,sys,os; print("\n".join(sorted({os.path.realpath(e["file"]) for e in json.load(open(sys.argv[1]))})))' "$db")

@@ -1,7 +1,9 @@
-#include "pivot.h"
+#include "kyotei/pivot.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/error.h"
 
 static const char *const dimension_names[] = {
     [KT_DIM_COUNTRY] = "country",           [KT_DIM_FIELD] = "field", [KT_DIM_PREFECTURE] = "prefecture",

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "corpus/schema.h"
 #include "dict/normalize.h"
 #include "dict/script.h"
 #include "dict/terms.h"
+#include "schema/schema.h"
 #include "searcher/parse.h"
 
 /* ---- owned lists of subqueries ---- */

@@ -27,7 +27,7 @@
 
 #include "base/error.h"
 #include "dict/lexicon.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
 #include "searcher/snippet.h"
 #include "xapian-c/xc.h"
 

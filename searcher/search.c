@@ -1,11 +1,11 @@
-#include "search.h"
+#include "kyotei/search.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus/schema.h"
 #include "dict/normalize.h"
+#include "schema/schema.h"
 #include "searcher/query.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
@@ -301,7 +301,7 @@ static kt_status add_parts(kt_facet *f, const char *value, size_t len, uint32_t 
 }
 
 /* Reads the facets of the match set from the one spy over KT_SLOT_FACETS: each value is a
- * combination (a country, then fields, corpus/schema.h) counted as a whole; its parts are summed
+ * combination (a country, then fields, schema/schema.h) counted as a whole; its parts are summed
  * into the country and field facets, which is exact because an agreement has one country and
  * lists a field once. Agreements without a country or without fields are not counted there. */
 static kt_status read_facets(const xc_mset *m, kt_facet *countries, kt_facet *fields, kt_error *err)
@@ -335,7 +335,7 @@ static char *json_text(json_t *obj, const char *key)
     return strdup(s ? s : "");
 }
 
-/* Fills a hit from the document's stored record (corpus/schema.h). */
+/* Fills a hit from the document's stored record (schema/schema.h). */
 static kt_status read_record(const char *data, size_t len, kt_hit *h, kt_error *err)
 {
     json_error_t jerr;
@@ -442,7 +442,7 @@ static kt_status run_query(kt_searcher *s, const xc_query *q, const kt_search_re
         o.tiebreak_slot = KT_SLOT_ID; /* equal scores in id order: stable output */
     } else {
         /* one value holding the date and then the id: equal dates in id order, and a plain value
-         * sort, which remote shards can do (corpus/schema.h) */
+         * sort, which remote shards can do (schema/schema.h) */
         o.sort_slot = req->sort == KT_SORT_DATE_DESC ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST;
     }
     if (xc_search(s->db, q, &o, m, &xe) != XC_OK)

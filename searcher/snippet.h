@@ -22,7 +22,7 @@
 
 #include "base/error.h"
 #include "dict/lexicon.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
 
 #define KT_SNIPPET_SCAN_BYTES (64u * 1024u)
 

@@ -1,5 +1,5 @@
 /* Fuzz target: a request to the search page from anyone on the internet. The bytes are the
- * QUERY_STRING: decoded by kt_cgi_parse (searcher/cgi.h), searched over the bundled index, and
+ * QUERY_STRING: decoded by kt_cgi_parse (web/request.h), searched over the bundled index, and
  * written in the format asked for (HTML page, fragment, JSON or CSV) as kt_cgi_respond would.
  * Checks: a refusal's message is kyotei's own plain ASCII (never the request's bytes), a decoded
  * request stays within the documented limits, the result keeps its promises, JSON parses, and
@@ -12,8 +12,9 @@
 
 #include "fuzz_common.h"
 #include "fuzz_search_check.h"
-#include "searcher/cgi.h"
-#include "searcher/write.h"
+#include "kyotei/output.h"
+#include "web/html.h"
+#include "web/respond.h"
 
 static void check_request(const kt_cgi_request *req)
 {

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "dict/lexicon.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
 
 /* Stops the process with a message when cond is false: a broken promise is a finding. */
 #define FUZZ_CHECK(cond, ...) \

@@ -1,8 +1,8 @@
-/* The promises of a kt_result (searcher/search.h), checked by the fuzz targets that search. */
+/* The promises of a kt_result (kyotei/search.h), checked by the fuzz targets that search. */
 #ifndef KT_FUZZ_SEARCH_CHECK_H
 #define KT_FUZZ_SEARCH_CHECK_H
 
-#include "searcher/search.h"
+#include "kyotei/search.h"
 
 /* Checks r against the request it answers: page size, ranks, marks inside their texts and in
  * order, facet counts within the total, every text valid UTF-8. */

@@ -1,7 +1,7 @@
 /* indexer/build: kt_index_rebuild on small CSV files written by the test — unique ids across
  * files, every bad row reported with FILE:LINE, atomic swaps (a failed build changes nothing),
  * the writer's lock, foreign directories, and leftovers of killed runs. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "corpus/schema.h"
+#include "schema/schema.h"
 #include "xapian-c/xc.h"
 
 #define HEADER "id,municipality,prefecture,title,partner,country,fields,description,signed,url\n"

@@ -1,15 +1,15 @@
 /* indexer/document: one agreement as one index document — stored record, boolean filter terms,
  * title words, values, canonical country and fields, warnings. The documents are written to a
  * real Xapian database so that their terms can be read back. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus/schema.h"
 #include "indexer/document.h"
+#include "schema/schema.h"
 #include "xapian-c/xc.h"
 
 typedef struct fixture {

@@ -2,7 +2,7 @@
  * same agreements and the same search results as the plain single-threaded build; bad rows are
  * still reported in input order; a sharded index is one stub naming every shard, each agreement
  * in the shard its id hashes to, updated and deleted there. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "corpus/schema.h"
 #include "indexer/build.h"
 #include "indexer/layout.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
+#include "schema/schema.h"
 #include "xapian-c/xc.h"
 
 #define COPIES 8 /* the bundled corpus this many times over, with new ids: 320 agreements */

@@ -2,13 +2,13 @@
  * variants, particles, the empty query, facet filters through the vocabularies, bad encoding.
  * The queries are described (xc_query_describe), their highlight words checked, and they are run
  * over a small real index. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus/schema.h"
+#include "schema/schema.h"
 #include "searcher/query.h"
 #include "xapian-c/xc.h"
 

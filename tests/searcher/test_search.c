@@ -1,17 +1,17 @@
 /* searcher/search: kt_searcher over indexes built by the test from the bundled corpus — ranking,
  * facet counts over the whole match set, filters, paging, limits, missing or foreign indexes, and
  * two shards searched as one giving what one index gives. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus/schema.h"
 #include "indexer/build.h"
 #include "indexer/document.h"
-#include "searcher/search.h"
+#include "kyotei/search.h"
+#include "schema/schema.h"
 #include "xapian-c/xc.h"
 
 typedef struct fixture {

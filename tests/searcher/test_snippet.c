@@ -1,7 +1,7 @@
 /* searcher/snippet: which passage of a description a hit shows — the window with the most
  * distinct matched terms, "…" where the text is cut, cuts between characters only, marks on the
  * matched words, line breaks as spaces, the beginning when nothing matches. Real MeCab. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,9 +5,9 @@
 #ifndef KT_TESTS_SHARDS_FIXTURE_H
 #define KT_TESTS_SHARDS_FIXTURE_H
 
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
-#include "searcher/search.h"
+#include "kyotei/search.h"
 
 #define FX_MAX_SHARDS 4
 

@@ -1,4 +1,4 @@
-/* searcher/batch: one query a line in, one line of JSON out — the very object kt_write_json writes
+/* cli/batch: one query a line in, one line of JSON out — the very object kt_write_json writes
  * for that search — with blank lines skipped, bad lines answered with an error object while the
  * run goes on, and failures of the index or of the output ending the run. */
 #include "tests/shards/fixture.h"
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "searcher/batch.h"
-#include "searcher/write.h"
+#include "cli/batch.h"
+#include "kyotei/output.h"
 
 static int group_setup(void **state)
 {

@@ -1,7 +1,7 @@
 /* searcher/shards: what a db spec names — folders, tcp://HOST:PORT, shard lists in Xapian's stub
  * format (relative paths, comments, CRLF, nesting, remote lines, IPv6), folders whose XAPIANDB
  * lists shards — and the specs and lines that are refused, with the file and line named. */
-#include "tests/indexer/kit.h"
+#include "tests/support/kit.h"
 
 #include <stdio.h>
 #include <string.h>

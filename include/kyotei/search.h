@@ -1,0 +1,162 @@
+/* kyotei — searching agreements: the library behind kyotei-search and the CGI, for any C program
+ * that wants to embed kyotei.
+ *
+ * A kt_searcher holds the open index (one or more shards searched as one) and a lexicon; it serves
+ * any number of requests, one at a time (use one per thread). From its second search on, a
+ * searcher over one local index keeps every agreement's facet values in memory (4 bytes an
+ * agreement, read once; read again after the index is reopened to a newer version), so that
+ * counting facets reads nothing per match. kt_search runs one request and hands
+ * back a kt_result: the page of hits, the total for the whole match set and the facet counts over
+ * the whole match set. kt_search never prints: writers (kyotei/output.h) turn results into text.
+ *
+ * The index may be split into shards, local or served by xapian-tcpsrv (docs/scaling.md names
+ * them): ranks, scores and facet counts are those of one index holding every shard's agreements.
+ * Each shard is opened on its own and must carry kyotei's schema, remote ones too. A remote shard
+ * that does not answer within the timeouts fails the search with KT_ERR_INDEX, or, when the
+ * searcher allows partial results, is left out and named in kt_result.shards_missing. When a
+ * remote shard fails during a search (its server restarted, or closed an idle connection), every
+ * shard is opened again once and the search retried, so a searcher that lives long (--batch, an
+ * embedding program) survives servers coming and going.
+ *
+ * Ownership: the caller owns the searcher (kt_searcher_close) and each result (kt_result_free);
+ * everything reachable from a result belongs to it.
+ * Errors: KT_ERR_INDEX (missing, damaged, foreign or unreachable index, with the path or
+ * tcp://HOST:PORT), KT_ERR_DICT, KT_ERR_INPUT (a request outside the limits below, or a malformed
+ * db spec), KT_ERR_LIMIT and KT_ERR_IO (a shard list, see docs/scaling.md), KT_ERR_NOMEM.
+ */
+#ifndef KYOTEI_SEARCH_H
+#define KYOTEI_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kyotei/agreement.h"
+#include "kyotei/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KT_SEARCH_MAX_LIMIT 100000u   /* a page larger than this is refused; use `all` */
+#define KT_SEARCH_MAX_QUERY_BYTES 4096 /* longer queries are refused */
+
+typedef struct kt_searcher kt_searcher;
+
+typedef enum kt_sort {
+    KT_SORT_RELEVANCE,                 /* best first (BM25), ties in index order */
+    KT_SORT_DATE_DESC,                 /* newest signing first, then relevance */
+    KT_SORT_DATE_ASC                   /* oldest signing first, then relevance */
+} kt_sort;
+
+typedef struct kt_search_request {
+    const char *query;                 /* what was typed, in kyotei's query language (kyotei-search(1));
+                                          NULL or "" lists every matching agreement */
+    const char *const *countries;      /* filters: several values of one facet OR together, */
+    size_t n_countries;                /*          different facets AND */
+    const char *const *fields;
+    size_t n_fields;
+    int since, until;                  /* signing years, inclusive; 0 = no bound */
+    kt_sort sort;
+    uint32_t offset;
+    uint32_t limit;
+    bool all;                          /* every match, whatever the limit */
+} kt_search_request;
+
+/* A marked word in a snippet: bytes [start, end) of the snippet text. */
+typedef struct kt_mark {
+    size_t start, end;
+} kt_mark;
+
+typedef struct kt_hit {
+    uint32_t rank;                     /* 1-based, over the whole match set */
+    double score;                      /* BM25; 0 when browsing without words */
+    char *col[KT_COL_COUNT];           /* the agreement's columns as stored */
+    char *country;                     /* canonical country */
+    char **fields;                     /* canonical fields */
+    size_t n_fields;
+    char *snippet;                     /* a passage of the description around the matched words */
+    kt_mark *marks;
+    size_t n_marks;
+    kt_mark *title_marks;              /* the matched words in col[KT_COL_TITLE] */
+    size_t n_title_marks;
+} kt_hit;
+
+typedef struct kt_facet_count {
+    char *value;
+    uint32_t count;
+} kt_facet_count;
+
+typedef struct kt_facet {
+    kt_facet_count *items;             /* sorted by count (most first), then by value */
+    size_t count;
+} kt_facet;
+
+typedef struct kt_result {
+    uint32_t total;                    /* exact number of matching agreements */
+    bool partial;                      /* no agreement matched every word: these match some of them */
+    uint32_t offset, limit;
+    kt_hit *hits;
+    size_t n_hits;
+    kt_facet countries;
+    kt_facet fields;
+    char **shards_missing;             /* the shards left out because they did not answer (only when the
+                                          searcher allows partial results): the results, totals and facets
+                                          are those of the other shards */
+    size_t n_shards_missing;
+} kt_result;
+
+typedef struct kt_searcher_options {
+    unsigned connect_timeout_ms;       /* remote shards: how long connecting may take (0: no limit) */
+    unsigned timeout_ms;               /* remote shards: how long any one exchange may take (0: no limit) */
+    bool allow_partial;                /* leave out shards that cannot be opened or do not answer, and say
+                                          so in each result, instead of failing; a shard of another schema
+                                          still fails, and so does losing every shard */
+} kt_searcher_options;
+
+#define KT_CONNECT_TIMEOUT_MS 3000u
+#define KT_REMOTE_TIMEOUT_MS 10000u
+
+/* connect_timeout_ms KT_CONNECT_TIMEOUT_MS, timeout_ms KT_REMOTE_TIMEOUT_MS, no partial results. */
+void kt_searcher_options_init(kt_searcher_options *o);
+
+/* Opens the shards the db specs name (docs/scaling.md: directories, shard lists, tcp://HOST:PORT)
+ * as one index, and the lexicon in data_dir. opts NULL: kt_searcher_options_init's. */
+kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, const char *data_dir,
+                                const kt_searcher_options *opts, kt_searcher **out, kt_error *err);
+
+/* kt_searcher_open_with the default options. */
+kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
+                           kt_error *err);
+
+/* The canonical name of a country (country true) or field that value names in the searcher's
+ * vocabularies — an alias, an English name, other widths or case — or NULL when it names none:
+ * the name a filter on value is applied and counted under, which a page shows as selected.
+ * Points at the searcher's own string, valid while s is open; NULL also when out of memory. */
+const char *kt_searcher_canonical(const kt_searcher *s, bool country, const char *value);
+
+/* The shards the searcher has left out (see allow_partial) since it last opened them: *names (names
+ * may be NULL) points at the searcher's own strings, valid until the next call on it. */
+size_t kt_searcher_missing(const kt_searcher *s, const char *const **names);
+
+/* How many shards the searcher's db specs name (lists read), and where the shard called `name`
+ * (a kt_result.shards_missing entry) stands among them, from 1, or 0 when none is called so.
+ * For a public page, which says "shard 2 of 3" where a person's terminal names the server. */
+size_t kt_searcher_shard_count(const kt_searcher *s);
+size_t kt_searcher_shard_number(const kt_searcher *s, const char *name);
+kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err);
+void kt_result_free(kt_result *r);      /* NULL allowed */
+
+/* Calls fn with every agreement the request matches (every word must match; no partial form, no
+ * snippets), in rank order, one at a time: for exports of any size. The hit is valid during the
+ * call only. The page, `all` and the facets of the request play no part. Stops at, and returns,
+ * the first status other than KT_OK that fn returns. */
+typedef kt_status (*kt_hit_fn)(const kt_hit *hit, void *ctx, kt_error *err);
+kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err);
+void kt_searcher_close(kt_searcher *s); /* NULL allowed */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,353 @@
+#include "respond.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uriparser/Uri.h>
+#include <utf8proc.h>
+
+#include "base/datadir.h"
+#include "base/number.h"
+#include "kyotei/output.h"
+#include "web/html.h"
+
+#define TEMPLATE_MAX_BYTES (1u << 20)
+#define DRAIN_MAX_BYTES (1ul << 20)
+
+/* Response headers every answer carries. The page needs nothing but its own inline style: no
+ * script, no image, no font, no frame from anywhere; 'self' lets a site's own template link its
+ * style sheet. */
+static const char security_headers[] =
+    "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: same-origin\r\n";
+
+
+typedef struct body {
+    const char *type;         /* Content-Type */
+    const char *disposition;  /* Content-Disposition, or NULL */
+    const char *data;
+    size_t size;
+    size_t shards_missing, shards;  /* a partial answer: how many shards did not answer, of how many */
+} body;
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 405: return "Method Not Allowed";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+static int send_response(FILE *out, bool head, int status, const body *b)
+{
+    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s", status, reason(status), b->type,
+            b->size, security_headers);
+    if (b->disposition)
+        fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
+    if (status == 405)
+        fputs("Allow: GET, HEAD\r\n", out);
+    /* a partial answer is not one to keep: the next request may reach every shard */
+    if (status != 200 || b->shards_missing)
+        fputs("Cache-Control: no-store\r\n", out);
+    if (b->shards_missing)
+        fprintf(out, "Kyotei-Shards-Missing: %zu of %zu\r\n", b->shards_missing, b->shards);
+    fputs("\r\n", out);
+    if (!head)
+        fwrite(b->data, 1, b->size, out);
+    return fflush(out) == 0 && !ferror(out) ? status : -1;
+}
+
+/* A short plain-text answer. `detail` is one of kyotei's own fixed messages, never request bytes
+ * nor anything from a library. */
+static int send_error(FILE *out, bool head, int status, const char *detail)
+{
+    const char *ja = status == 400   ? "検索条件を読み取れませんでした。"
+                     : status == 405 ? "この方法のリクエストには応じられません。"
+                     : status == 503 ? "ただいま検索できません。しばらくしてからもう一度お試しください。"
+                                     : "検索中に問題が起きました。";
+    char text[KT_ERROR_MESSAGE_MAX + 256];
+    int n = snprintf(text, sizeof text, "%s\n%d %s: %s\n", ja, status, reason(status), detail);
+    body b = {.type = "text/plain; charset=utf-8", .data = text,
+              .size = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
+    return send_response(out, head, status, &b);
+}
+
+/* One line for the operator; library messages may hold line breaks. */
+static void log_line(FILE *log, const char *what, const char *message)
+{
+    if (!log)
+        return;
+    fprintf(log, "kyotei-search (cgi): %s: ", what);
+    for (const char *p = message; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log);
+    fputc('\n', log);
+    fflush(log);
+}
+
+/* The site's page template (KYOTEI_TEMPLATE), read and checked; malloc'd, or NULL with err set. */
+static char *read_template(const char *path, kt_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kt_error_set(err, KT_ERR_IO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(TEMPLATE_MAX_BYTES + 1);
+    size_t n = text ? fread(text, 1, TEMPLATE_MAX_BYTES + 1, f) : 0;
+    bool failed = ferror(f);
+    fclose(f);
+    if (!text || failed || n > TEMPLATE_MAX_BYTES || memchr(text, '\0', n)) {
+        kt_error_set(err, KT_ERR_IO, "%s: %s", path,
+                     !text ? "out of memory" : failed ? "read error" : n > TEMPLATE_MAX_BYTES ? "larger than 1 MiB"
+                                                                                        : "contains a NUL byte");
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    if (kt_html_template_check(text, err) != KT_OK) {
+        kt_error_prefix(err, "%s", path);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static kt_status render(FILE *mem, const kt_cgi_request *creq, const kt_search_request *sreq, const char *tmpl,
+                        const kt_result *r, kt_error *err)
+{
+    switch (creq->format) {
+    case KT_CGI_FRAGMENT: return kt_write_html_fragment(mem, sreq, r, err);
+    case KT_CGI_JSON: return kt_write_json(mem, r, creq->query, err);
+    case KT_CGI_CSV: return kt_write_csv(mem, r, err);
+    default: return kt_write_html_page(mem, tmpl, sreq, r, err);
+    }
+}
+
+static body body_for(kt_cgi_format format)
+{
+    switch (format) {
+    case KT_CGI_JSON: return (body){.type = "application/json"};
+    case KT_CGI_CSV:
+        return (body){.type = "text/csv; charset=utf-8",
+                      .disposition = "attachment; filename=\"kyotei-agreements.csv\""};
+    default: return (body){.type = "text/html; charset=utf-8"};
+    }
+}
+
+/* A filter given by an alias (country=中華人民共和国, field=tourism) is applied under its canonical
+ * name; the page uses that name too, so that the facet value it is counted under shows as selected
+ * and the page's links name it one way. Returns a copy of values with the names replaced, owned by
+ * the caller (free), or NULL when out of memory (the values are then used as given). */
+static const char **canonical_values(const kt_searcher *s, bool country, const char *const *values, size_t n)
+{
+    const char **out = calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        const char *canonical = kt_searcher_canonical(s, country, values[i]);
+        out[i] = canonical ? canonical : values[i];
+    }
+    return out;
+}
+
+/* kt_search with every filter under its canonical name; the names stay in *sreq for the page, in
+ * arrays the caller frees (*countries, *fields). */
+static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const char ***countries,
+                                  const char ***fields, kt_result **r, kt_error *err)
+{
+    *countries = canonical_values(s, true, sreq->countries, sreq->n_countries);
+    *fields = canonical_values(s, false, sreq->fields, sreq->n_fields);
+    if (*countries)
+        sreq->countries = *countries;
+    if (*fields)
+        sreq->fields = *fields;
+    return kt_search(s, sreq, r, err);
+}
+
+/* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
+ * the accepted ones is the operator's mistake: logged with the variable's name and false returned,
+ * so that no request is answered under settings other than the ones meant. */
+static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE *log)
+{
+    kt_searcher_options_init(o);
+    const char *partial = env->allow_partial;
+    if (partial && *partial) {
+        static const struct {
+            const char *word;
+            bool on;
+        } words[] = {{"1", true},  {"yes", true}, {"true", true},   {"on", true},
+                     {"0", false}, {"no", false}, {"false", false}, {"off", false}};
+        size_t i = 0;
+        while (i < sizeof words / sizeof words[0] && strcmp(partial, words[i].word) != 0)
+            i++;
+        if (i == sizeof words / sizeof words[0]) {
+            log_line(log, "KYOTEI_ALLOW_PARTIAL", "must be 1, yes, true or on, or 0, no, false or off");
+            return false;
+        }
+        o->allow_partial = words[i].on;
+    }
+    const struct {
+        const char *name, *value;
+        unsigned *ms;
+    } timeouts[] = {{"KYOTEI_CONNECT_TIMEOUT", env->connect_timeout, &o->connect_timeout_ms},
+                    {"KYOTEI_REMOTE_TIMEOUT", env->remote_timeout, &o->timeout_ms}};
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        if (!timeouts[i].value || !*timeouts[i].value)
+            continue;
+        unsigned long ms;
+        if (!kt_parse_uint(timeouts[i].value, 1, KT_CGI_TIME_LIMIT * 1000ul, &ms)) {
+            char message[96];
+            snprintf(message, sizeof message, "must be milliseconds, from 1 to %u", KT_CGI_TIME_LIMIT * 1000u);
+            log_line(log, timeouts[i].name, message);
+            return false;
+        }
+        *timeouts[i].ms = (unsigned)ms;
+    }
+    return true;
+}
+
+/* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
+ * may read, says only where each stands in the list ("shard 2 of 3"), as the addresses and paths
+ * of an office's servers are none of the public's business. */
+static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *log, kt_error *err)
+{
+    for (size_t i = 0; i < r->n_shards_missing; i++) {
+        log_line(log, "partial answer: a shard did not answer", r->shards_missing[i]);
+        char label[64];
+        snprintf(label, sizeof label, "shard %zu of %zu", kt_searcher_shard_number(s, r->shards_missing[i]),
+                 kt_searcher_shard_count(s));
+        char *copy = strdup(label);
+        if (!copy)
+            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        free(r->shards_missing[i]);
+        r->shards_missing[i] = copy;
+    }
+    return KT_OK;
+}
+
+static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
+{
+    if (!env->db || !*env->db) {
+        log_line(log, "KYOTEI_DB", "not set: the web server must name the index in the environment");
+        return send_error(out, head, 503, "the search is not available");
+    }
+    kt_error err;
+    char *tmpl = NULL;
+    if (creq->format == KT_CGI_HTML && env->template_path && *env->template_path) {
+        tmpl = read_template(env->template_path, &err);
+        if (!tmpl) {
+            log_line(log, "KYOTEI_TEMPLATE", err.message);
+            return send_error(out, head, 503, "the search is not available");
+        }
+    }
+    int status;
+    char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
+    kt_searcher *s = NULL;
+    kt_result *r = NULL;
+    kt_search_request sreq;
+    kt_cgi_search_request(creq, &sreq);
+    const char **countries = NULL, **fields = NULL;
+    kt_searcher_options sopts;
+    if (!data_dir) {
+        log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (!searcher_options(env, &sopts, log)) {
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (kt_searcher_open_with(&env->db, 1, data_dir, &sopts, &s, &err) != KT_OK) {
+        log_line(log, "cannot open the index", err.message);
+        status = send_error(out, head, 503, "the search is not available");
+    } else if (search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK) {
+        bool bad = err.status == KT_ERR_INPUT || err.status == KT_ERR_LIMIT || err.status == KT_ERR_ENCODING;
+        log_line(log, bad ? "query refused" : "search failed", err.message);
+        status = bad ? send_error(out, head, 400, "the query has too many words or operators")
+             : err.status == KT_ERR_INDEX || err.status == KT_ERR_DICT
+                 ? send_error(out, head, 503, "the search is not available")
+                 : send_error(out, head, 500, "the search failed");
+    } else {
+        body b = body_for(creq->format);
+        char *data = NULL;
+        size_t size = 0;
+        b.shards_missing = r->n_shards_missing;
+        b.shards = kt_searcher_shard_count(s);
+        kt_status st = withhold_shard_names(s, r, log, &err);
+        FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
+        if (st == KT_OK)
+            st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        if (mem && fclose(mem) != 0 && st == KT_OK)
+            st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        if (st != KT_OK) {
+            log_line(log, "cannot render the results", err.message);
+            status = send_error(out, head, 500, "the results could not be shown");
+        } else {
+            b.data = data;
+            b.size = size;
+            status = send_response(out, head, 200, &b);
+        }
+        free(data);
+    }
+    kt_result_free(r);
+    free(countries);
+    free(fields);
+    kt_searcher_close(s);
+    free(data_dir);
+    free(tmpl);
+    return status;
+}
+
+int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
+{
+    bool head;
+    if (!kt_cgi_method_allowed(env->method, &head))
+        return send_error(out, false, 405, "only GET and HEAD are served");
+    kt_cgi_request req;
+    kt_error err;
+    if (kt_cgi_parse(env->query_string, &req, &err) != KT_OK)
+        return send_error(out, head, err.status == KT_ERR_NOMEM ? 500 : 400, err.message);
+    int status = search(env, &req, head, out, log);
+    kt_cgi_request_free(&req);
+    return status;
+}
+
+/* Reads and drops a refused request's body: a server still writing it (Apache's mod_cgid) cuts
+ * the 405 short when the program exits without reading. A larger body is left unread. */
+static void drain_body(const char *method)
+{
+    bool head;
+    const char *length = getenv("CONTENT_LENGTH");
+    if (kt_cgi_method_allowed(method, &head) || !length)
+        return;
+    char *end;
+    errno = 0;
+    unsigned long left = strtoul(length, &end, 10);
+    if (errno || *end || left > DRAIN_MAX_BYTES)
+        return;
+    char chunk[8192];
+    while (left > 0) {
+        size_t n = fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, stdin);
+        if (n == 0)
+            break;
+        left -= n;
+    }
+}
+
+int kt_cgi_main(void)
+{
+    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
+    alarm(KT_CGI_TIME_LIMIT);
+    drain_body(getenv("REQUEST_METHOD"));
+    kt_cgi_env env = {
+        .method = getenv("REQUEST_METHOD"),
+        .query_string = getenv("QUERY_STRING"),
+        .db = getenv("KYOTEI_DB"),
+        .data_dir = NULL,
+        .template_path = getenv("KYOTEI_TEMPLATE"),
+        .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
+        .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
+        .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
+    };
+    return kt_cgi_respond(&env, stdout, stderr) < 0 ? 1 : 0;
+}
