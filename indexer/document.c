@@ -1,12 +1,13 @@
 #include "document.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "dict/terms.h"
+#include "schema/dimension.h"
+#include "schema/record.h"
 #include "schema/schema.h"
 
 /* Turns a binding failure into a kyotei error naming what was being written. */
@@ -103,31 +104,6 @@ static kt_status set_value(xc_doc *doc, unsigned slot, const char *bytes, size_t
     return KT_OK;
 }
 
-/* The stored record: every column as read, plus the canonical forms the searcher shows. */
-static char *record_json(const kt_agreement *a, const char *country, const char **fields, size_t n_fields)
-{
-    json_t *obj = json_object();
-    if (!obj)
-        return NULL;
-    int bad = 0;
-    for (int c = 0; c < KT_COL_COUNT; c++)
-        bad |= json_object_set_new(obj, kt_column_name(c), json_string(a->col[c]));
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n_fields; i++)
-        bad |= json_array_append_new(arr, json_string(fields[i]));
-    bad |= json_object_set_new(obj, KT_DATA_FIELDS_CANONICAL, arr);
-    bad |= json_object_set_new(obj, KT_DATA_COUNTRY_CANONICAL, json_string(country));
-    if (a->n_extra) {
-        json_t *extra = json_object();
-        for (size_t i = 0; i < a->n_extra; i++)
-            bad |= json_object_set_new(extra, a->extra[i].name, json_string(a->extra[i].value));
-        bad |= json_object_set_new(obj, KT_DATA_EXTRA, extra);
-    }
-    char *text = bad ? NULL : json_dumps(obj, JSON_COMPACT);
-    json_decref(obj);
-    return text;
-}
-
 kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out, char **warning, kt_error *err)
 {
     *out = NULL;
@@ -169,30 +145,21 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     const char *id = a->col[KT_COL_ID];
     if (st == KT_OK)
         st = add_prefixed(doc, KT_PREFIX_ID, id, strlen(id), true, 0, 0, err);
-    if (st == KT_OK)
-        st = add_prefixed(doc, KT_PREFIX_COUNTRY, country, strlen(country), true, 0, 0, err);
-    for (size_t i = 0; i < n_fields && st == KT_OK; i++)
-        st = add_prefixed(doc, KT_PREFIX_FIELD, fields[i], strlen(fields[i]), true, 0, 0, err);
+    for (int d = 0; d < KT_DIM_COUNT && st == KT_OK; d++) {
+        const char *prefix = kt_dimension_info_of((kt_dimension)d)->prefix, *v;
+        char year[5];
+        for (size_t i = 0; st == KT_OK && (v = kt_dimension_value((kt_dimension)d, a->col, country, fields, n_fields, i,
+                                                                 year)); i++)
+            st = add_prefixed(doc, prefix, v, strlen(v), true, 0, 0, err);
+    }
     const char *pref = a->col[KT_COL_PREFECTURE], *muni = a->col[KT_COL_MUNICIPALITY];
-    if (st == KT_OK)
-        st = add_prefixed(doc, KT_PREFIX_PREFECTURE, pref, strlen(pref), true, 0, 0, err);
-    if (st == KT_OK)
-        st = add_prefixed(doc, KT_PREFIX_MUNICIPALITY, muni, strlen(muni), true, 0, 0, err);
     const char *signed_date = a->col[KT_COL_SIGNED];
-    if (st == KT_OK && strlen(signed_date) >= 4)
-        st = add_prefixed(doc, KT_PREFIX_YEAR, signed_date, 4, true, 0, 0, err);
 
     /* values: the sort key, the facets (country and fields in one value, see schema/schema.h) */
     char sortable[XC_SORTABLE_MAX];
     size_t sortable_len = xc_sortable_serialise(kt_signed_sort_key(signed_date), sortable);
     kt_buf facets = KT_BUF_INIT;
-    kt_status fst = kt_buf_append_str(&facets, country);
-    for (size_t i = 0; i < n_fields && fst == KT_OK; i++) {
-        fst = kt_buf_append_char(&facets, i ? KT_FACET_SEP : KT_FACET_GROUP_SEP);
-        if (fst == KT_OK)
-            fst = kt_buf_append_str(&facets, fields[i]);
-    }
-    if (st == KT_OK && fst != KT_OK)
+    if (st == KT_OK && kt_facet_value_encode(country, fields, n_fields, &facets) != KT_OK)
         st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_SIGNED, sortable, sortable_len, err);
@@ -216,12 +183,11 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     kt_buf_free(&facets);
 
     if (st == KT_OK) {
-        char *record = record_json(a, country, fields, n_fields);
-        if (!record)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-        else if (xc_doc_set_data(doc, record, strlen(record), &xe) != XC_OK)
+        kt_buf record = KT_BUF_INIT;
+        st = kt_record_encode(a, country, fields, n_fields, &record, err);
+        if (st == KT_OK && xc_doc_set_data(doc, kt_buf_str(&record), record.len, &xe) != XC_OK)
             st = binding_failed(&xe, "stored record", err);
-        free(record);
+        kt_buf_free(&record);
     }
     free(fields);
     if (st != KT_OK) {

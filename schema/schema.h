@@ -1,5 +1,7 @@
 /* kyotei — how an agreement maps onto the index. Written down once; the indexer writes by it and
- * the searcher reads by it, so the two cannot drift apart.
+ * the searcher reads by it, so the two cannot drift apart. The facet dimensions (which filter
+ * terms and values an agreement gets) are one table in schema/dimension.h; the stored record and
+ * the facet value are encoded and decoded in schema/record.c only.
  *
  * Terms (the three layers are dict/terms.h's)
  *   free text   the content words of title, description, partner, municipality and the 分野 cell,

@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/number.h"
+#include "schema/dimension.h"
 
 /* Full-width and typographic forms of the syntax characters, as people type them with a
  * Japanese input method, and their ASCII meaning. Only these are rewritten before parsing;
@@ -130,28 +132,50 @@ static bool only_spaces(const char *s)
     return true;
 }
 
+/* The prefixes of the language that are not facets; the facets' own (country:, field: …) come
+ * from the table of dimensions (schema/dimension.h). */
 static const struct {
     const char *name;
     kt_qkind kind;
-    kt_qfilter filter;
-} prefixes[] = {
-    {"country", KT_Q_FILTER, KT_QF_COUNTRY},           {"field", KT_Q_FILTER, KT_QF_FIELD},
-    {"municipality", KT_Q_FILTER, KT_QF_MUNICIPALITY}, {"prefecture", KT_Q_FILTER, KT_QF_PREFECTURE},
-    {"title", KT_Q_TITLE, KT_QF_COUNTRY},              {"signed", KT_Q_SIGNED, KT_QF_COUNTRY},
-};
+} text_prefixes[] = {{"title", KT_Q_TITLE}, {"signed", KT_Q_SIGNED}};
 
-/* A year 1000..9999, or 0 for "" (an open end); -1 when it is not a year. */
+/* Whether the text at s starts with a prefix and its colon ("country:"): its kind, its dimension
+ * (for a filter) and the length of its name. */
+static bool match_prefix(const char *s, kt_qkind *kind, kt_dimension *dim, size_t *len)
+{
+    for (int d = 0; d < KT_DIM_COUNT; d++) {
+        const kt_dimension_info *info = kt_dimension_info_of((kt_dimension)d);
+        *len = strlen(info->name);
+        if (info->query_prefix && strncasecmp(s, info->name, *len) == 0 && s[*len] == ':') {
+            *kind = KT_Q_FILTER;
+            *dim = (kt_dimension)d;
+            return true;
+        }
+    }
+    for (size_t i = 0; i < sizeof text_prefixes / sizeof text_prefixes[0]; i++) {
+        *len = strlen(text_prefixes[i].name);
+        if (strncasecmp(s, text_prefixes[i].name, *len) == 0 && s[*len] == ':') {
+            *kind = text_prefixes[i].kind;
+            *dim = KT_DIM_COUNTRY;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A year (base/number.h, as --since and since= read it), or 0 for "" (an open end); -1 when it
+ * is not a year. */
 static int parse_year(const char *s, size_t len)
 {
     if (len == 0)
         return 0;
-    if (len != 4)
+    char text[8];
+    int year;
+    if (len >= sizeof text)
         return -1;
-    for (size_t i = 0; i < 4; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-    int y = atoi(s);
-    return y >= 1000 ? y : -1;
+    memcpy(text, s, len);
+    text[len] = '\0';
+    return kt_parse_year(text, &year) ? year : -1;
 }
 
 /* signed:2010..2016, 2010.., ..2016, 2012. False for anything else. */
@@ -203,15 +227,14 @@ static kt_qnode *read_operand(parser *p, bool *is_or)
         return n;
     }
     size_t start = p->pos;
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-        size_t len = strlen(prefixes[i].name);
-        if (strncasecmp(p->s + start, prefixes[i].name, len) != 0 || p->s[start + len] != ':')
-            continue;
-        char next = p->s[start + len + 1];
-        if (next == '\0' || is_space(next))
-            break; /* `title:` alone: read as a word */
+    kt_qkind kind;
+    kt_dimension dim;
+    size_t len;
+    /* `title:` with nothing after it is read as a word */
+    if (match_prefix(p->s + start, &kind, &dim, &len) && p->s[start + len + 1] &&
+        !is_space(p->s[start + len + 1])) {
         p->pos = start + len + 1;
-        bool quoted = next == '"';
+        bool quoted = p->s[p->pos] == '"';
         char *value = quoted ? read_quoted(p) : read_bare(p);
         if (!value)
             return NULL;
@@ -220,16 +243,16 @@ static kt_qnode *read_operand(parser *p, bool *is_or)
             return NULL;
         }
         int lo = 0, hi = 0;
-        if (prefixes[i].kind == KT_Q_SIGNED && !parse_years(value, &lo, &hi)) {
+        if (kind == KT_Q_SIGNED && !parse_years(value, &lo, &hi)) {
             free(value);
             return NULL;
         }
-        if (!(n = new_node(p, prefixes[i].kind))) {
+        if (!(n = new_node(p, kind))) {
             free(value);
             return NULL;
         }
         n->text = value;
-        n->filter = prefixes[i].filter;
+        n->filter = dim;
         n->phrase = quoted;
         n->lo = lo;
         n->hi = hi;
@@ -325,17 +348,6 @@ void kt_qnode_free(kt_qnode *n)
     free(n);
 }
 
-static const char *filter_name(kt_qfilter f)
-{
-    switch (f) {
-    case KT_QF_COUNTRY: return "country";
-    case KT_QF_FIELD: return "field";
-    case KT_QF_MUNICIPALITY: return "municipality";
-    case KT_QF_PREFECTURE: return "prefecture";
-    }
-    return "?";
-}
-
 static void describe(const kt_qnode *n, kt_buf *b)
 {
     if (n->negated)
@@ -353,7 +365,7 @@ static void describe(const kt_qnode *n, kt_buf *b)
         break;
     case KT_Q_WORD: kt_buf_printf(b, "WORD(%s)", n->text); break;
     case KT_Q_PHRASE: kt_buf_printf(b, "PHRASE(%s)", n->text); break;
-    case KT_Q_FILTER: kt_buf_printf(b, "%s:%s", filter_name(n->filter), n->text); break;
+    case KT_Q_FILTER: kt_buf_printf(b, "%s:%s", kt_dimension_info_of(n->filter)->name, n->text); break;
     case KT_Q_TITLE: kt_buf_printf(b, "title:%s%s", n->phrase ? "PHRASE:" : "", n->text); break;
     case KT_Q_SIGNED: kt_buf_printf(b, "signed:%d..%d", n->lo, n->hi); break;
     }

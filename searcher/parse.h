@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "kyotei/search.h" /* kt_dimension */
 
 #define KT_PARSE_MAX_NODES 256
 
@@ -34,13 +35,11 @@ typedef enum kt_qkind {
     KT_Q_SIGNED   /* lo..hi: signing years, 0 for an open end */
 } kt_qkind;
 
-typedef enum kt_qfilter { KT_QF_COUNTRY, KT_QF_FIELD, KT_QF_MUNICIPALITY, KT_QF_PREFECTURE } kt_qfilter;
-
 typedef struct kt_qnode {
     kt_qkind kind;
     bool negated;              /* `-x`: documents matching this are removed */
     char *text;                /* WORD, PHRASE, FILTER, TITLE */
-    kt_qfilter filter;         /* FILTER */
+    kt_dimension filter;       /* FILTER: which facet (a query_prefix one of schema/dimension.h) */
     bool phrase;               /* TITLE: the text was quoted */
     int lo, hi;                /* SIGNED */
     struct kt_qnode **kids;    /* AND, OR */
@@ -50,7 +49,7 @@ typedef struct kt_qnode {
 kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err);
 void kt_qnode_free(kt_qnode *n);  /* NULL allowed */
 
-/* A one-line rendering of the tree, for tests and --explain: AND(WORD(a) OR(WORD(b) WORD(c)) -WORD(d)).
+/* A one-line rendering of the tree, for tests and fuzzing: AND(WORD(a) OR(WORD(b) WORD(c)) -WORD(d)).
  * malloc'd; NULL when memory runs out. */
 char *kt_qnode_describe(const kt_qnode *n);
 

@@ -3,28 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/error.h"
-
-static const char *const dimension_names[] = {
-    [KT_DIM_COUNTRY] = "country",           [KT_DIM_FIELD] = "field", [KT_DIM_PREFECTURE] = "prefecture",
-    [KT_DIM_MUNICIPALITY] = "municipality", [KT_DIM_YEAR] = "year",
-};
+#include "schema/dimension.h"
 
 kt_status kt_dimension_parse(const char *name, kt_dimension *out, kt_error *err)
 {
-    for (int d = 0; d <= KT_DIM_YEAR; d++) {
-        if (strcmp(name, dimension_names[d]) == 0) {
-            *out = (kt_dimension)d;
-            return KT_OK;
-        }
-    }
-    return kt_error_set(err, KT_ERR_INPUT, "unknown dimension '%.40s' (country, field, prefecture, municipality, year)",
-                        name);
+    if (kt_dimension_find(name, out))
+        return KT_OK;
+    kt_buf names = KT_BUF_INIT;
+    for (int d = 0; d < KT_DIM_COUNT; d++)
+        kt_buf_printf(&names, "%s%s", d ? ", " : "", kt_dimension_info_of((kt_dimension)d)->name);
+    kt_status st = names.len ? kt_error_set(err, KT_ERR_INPUT, "unknown dimension '%.40s' (%s)", name, names.data)
+                             : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_buf_free(&names);
+    return st;
 }
 
 const char *kt_dimension_name(kt_dimension d)
 {
-    return d <= KT_DIM_YEAR ? dimension_names[d] : "?";
+    return d < KT_DIM_COUNT ? kt_dimension_info_of(d)->name : "?";
 }
 
 /* The distinct values of one dimension, with how many agreements have each. */
@@ -73,23 +71,12 @@ typedef struct builder {
 /* The values an agreement has in dimension d (several for fields). */
 static size_t values_of(const kt_hit *h, kt_dimension d, const char **out, size_t max, char *year)
 {
-    switch (d) {
-    case KT_DIM_COUNTRY: out[0] = h->country; return 1;
-    case KT_DIM_PREFECTURE: out[0] = h->col[KT_COL_PREFECTURE]; return 1;
-    case KT_DIM_MUNICIPALITY: out[0] = h->col[KT_COL_MUNICIPALITY]; return 1;
-    case KT_DIM_YEAR:
-        memcpy(year, h->col[KT_COL_SIGNED], strlen(h->col[KT_COL_SIGNED]) >= 4 ? 4 : 0);
-        year[strlen(h->col[KT_COL_SIGNED]) >= 4 ? 4 : 0] = '\0';
-        out[0] = year;
-        return 1;
-    case KT_DIM_FIELD: {
-        size_t n = h->n_fields < max ? h->n_fields : max;
-        for (size_t i = 0; i < n; i++)
-            out[i] = h->fields[i];
-        return n;
-    }
-    }
-    return 0;
+    size_t n = 0;
+    const char *v;
+    while (n < max && (v = kt_dimension_value(d, h->col, h->country, (const char *const *)h->fields, h->n_fields, n,
+                                              year)))
+        out[n++] = v;
+    return n;
 }
 
 static kt_status count_cell(builder *b, size_t row, size_t col)

@@ -8,6 +8,7 @@
 #include "dict/normalize.h"
 #include "dict/script.h"
 #include "dict/terms.h"
+#include "schema/dimension.h"
 #include "schema/schema.h"
 #include "searcher/parse.h"
 
@@ -215,21 +216,29 @@ static xc_query *reading_query(builder *b, const char *norm, size_t len)
     return scaled(b, q, KT_WEIGHT_READING);
 }
 
+/* The vocabulary of a dimension's canonical values in the lexicon, or NULL when it has none. */
+static const kt_vocab *dimension_vocab(const kt_lexicon *lex, kt_dimension d)
+{
+    switch (kt_dimension_info_of(d)->vocabulary) {
+    case KT_VOCABULARY_COUNTRIES: return lex->countries;
+    case KT_VOCABULARY_FIELDS: return lex->fields;
+    case KT_VOCABULARY_NONE: break;
+    }
+    return NULL;
+}
+
 /* A country or field alias reaches its canonical name in the text and the agreements filed
  * under it (which may not name it: an agreement with Oulu is filed under フィンランド). */
 static xc_query *alias_query(builder *b, const char *norm, size_t len)
 {
-    struct {
-        const kt_vocab *vocab;
-        const char *prefix;
-    } vocabs[] = {{b->lex->countries, KT_PREFIX_COUNTRY}, {b->lex->fields, KT_PREFIX_FIELD}};
     qvec alts = {0};
-    for (size_t i = 0; i < 2 && b->st == KT_OK; i++) {
-        const char *canonical = kt_vocab_lookup(vocabs[i].vocab, norm, len);
+    for (int d = 0; d < KT_DIM_COUNT && b->st == KT_OK; d++) {
+        const kt_vocab *vocab = dimension_vocab(b->lex, (kt_dimension)d);
+        const char *canonical = vocab ? kt_vocab_lookup(vocab, norm, len) : NULL;
         if (!canonical)
             continue;
         size_t clen = strlen(canonical);
-        qvec_push(b, &alts, term(b, vocabs[i].prefix, canonical, clen));
+        qvec_push(b, &alts, term(b, kt_dimension_info_of((kt_dimension)d)->prefix, canonical, clen));
         if (clen != len || memcmp(canonical, norm, len) != 0)
             qvec_push(b, &alts, text_query(b, canonical, clen, false, false));
     }
@@ -286,9 +295,6 @@ static xc_query *word_query(builder *b, const char *text)
 
 /* ---- filters ---- */
 
-typedef enum filter_group { GROUP_COUNTRY, GROUP_FIELD, GROUP_MUNICIPALITY, GROUP_PREFECTURE, GROUP_SIGNED,
-                            GROUP_COUNT } filter_group;
-
 static bool term_exists(builder *b, const char *prefix, const char *value)
 {
     if (!b->db)
@@ -318,27 +324,21 @@ static xc_query *place_filter(builder *b, const char *prefix, const char *value,
     return combine(b, XC_OP_OR, &alts);
 }
 
-static xc_query *filter_query(builder *b, kt_qfilter which, const char *value)
+/* A filter on one value of a dimension: its canonical name when the dimension has a vocabulary
+ * (台湾 and Taiwan both), a place name with its usual suffix when the bare one matches nothing. */
+static xc_query *filter_query(builder *b, kt_dimension which, const char *value)
 {
-    static const char *const municipality_suffixes[] = {"市", "町", "村", "区", "県", "都", "府", NULL};
-    static const char *const prefecture_suffixes[] = {"県", "都", "府", NULL};
+    const kt_dimension_info *info = kt_dimension_info_of(which);
     char *norm = NULL;
     size_t len = 0;
     if (b->st == KT_OK)
         b->st = kt_normalize(value, strlen(value), &norm, &len, NULL, b->err);
     xc_query *q = NULL;
     if (b->st == KT_OK) {
-        const kt_vocab *vocab = which == KT_QF_COUNTRY ? b->lex->countries
-                                : which == KT_QF_FIELD ? b->lex->fields
-                                                       : NULL;
+        const kt_vocab *vocab = dimension_vocab(b->lex, which);
         const char *canonical = vocab ? kt_vocab_lookup(vocab, norm, len) : NULL;
         const char *v = canonical ? canonical : norm;
-        switch (which) {
-        case KT_QF_COUNTRY: q = term(b, KT_PREFIX_COUNTRY, v, strlen(v)); break;
-        case KT_QF_FIELD: q = term(b, KT_PREFIX_FIELD, v, strlen(v)); break;
-        case KT_QF_MUNICIPALITY: q = place_filter(b, KT_PREFIX_MUNICIPALITY, v, municipality_suffixes); break;
-        case KT_QF_PREFECTURE: q = place_filter(b, KT_PREFIX_PREFECTURE, v, prefecture_suffixes); break;
-        }
+        q = info->suffixes ? place_filter(b, info->prefix, v, info->suffixes) : term(b, info->prefix, v, strlen(v));
     }
     free(norm);
     return q;
@@ -405,17 +405,10 @@ static xc_query *node_query(builder *b, const kt_qnode *n)
     return NULL; /* the parser makes AND only at the top */
 }
 
-static filter_group group_of(const kt_qnode *n)
+/* The dimension a filter node restricts: signing years are the year dimension's. */
+static kt_dimension group_of(const kt_qnode *n)
 {
-    if (n->kind == KT_Q_SIGNED)
-        return GROUP_SIGNED;
-    switch (n->filter) {
-    case KT_QF_COUNTRY: return GROUP_COUNTRY;
-    case KT_QF_FIELD: return GROUP_FIELD;
-    case KT_QF_MUNICIPALITY: return GROUP_MUNICIPALITY;
-    case KT_QF_PREFECTURE: return GROUP_PREFECTURE;
-    }
-    return GROUP_COUNTRY;
+    return n->kind == KT_Q_SIGNED ? KT_DIM_YEAR : n->filter;
 }
 
 static size_t scored_clauses(const kt_qnode *root)
@@ -431,7 +424,7 @@ static size_t scored_clauses(const kt_qnode *root)
 static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
 {
     qvec scored = {0}, excluded = {0};
-    qvec groups[GROUP_COUNT] = {{0}};
+    qvec groups[KT_DIM_COUNT] = {{0}}; /* filters by dimension: values of one OR, years AND */
     for (size_t i = 0; i < root->n_kids; i++) {
         const kt_qnode *n = root->kids[i];
         xc_query *q = node_query(b, n);
@@ -443,10 +436,10 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
             qvec_push(b, &scored, q);
     }
     for (size_t i = 0; i < req->n_countries; i++)
-        qvec_push(b, &groups[GROUP_COUNTRY], filter_query(b, KT_QF_COUNTRY, req->countries[i]));
+        qvec_push(b, &groups[KT_DIM_COUNTRY], filter_query(b, KT_DIM_COUNTRY, req->countries[i]));
     for (size_t i = 0; i < req->n_fields; i++)
-        qvec_push(b, &groups[GROUP_FIELD], filter_query(b, KT_QF_FIELD, req->fields[i]));
-    qvec_push(b, &groups[GROUP_SIGNED], years_query(b, req->since, req->until));
+        qvec_push(b, &groups[KT_DIM_FIELD], filter_query(b, KT_DIM_FIELD, req->fields[i]));
+    qvec_push(b, &groups[KT_DIM_YEAR], years_query(b, req->since, req->until));
 
     /* Nothing to score lists everything (browsing) — unless words were typed that no index term
      * can match (only symbols, only particles): then nothing matches, as people expect. */
@@ -459,11 +452,11 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
     }
     qvec filters = {0};
     qvec_push(b, &filters, q);
-    for (int g = 0; g < GROUP_COUNT; g++)
-        qvec_push(b, &filters, combine(b, g == GROUP_SIGNED ? XC_OP_AND : XC_OP_OR, &groups[g]));
+    for (int g = 0; g < KT_DIM_COUNT; g++)
+        qvec_push(b, &filters, combine(b, g == KT_DIM_YEAR ? XC_OP_AND : XC_OP_OR, &groups[g]));
     q = combine(b, XC_OP_FILTER, &filters);
     q = pair(b, XC_OP_AND_NOT, q, combine(b, XC_OP_OR, &excluded));
-    for (int g = 0; g < GROUP_COUNT; g++)
+    for (int g = 0; g < KT_DIM_COUNT; g++)
         qvec_free(&groups[g]);
     return q;
 }

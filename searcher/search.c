@@ -1,10 +1,10 @@
 #include "kyotei/search.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dict/normalize.h"
+#include "schema/record.h"
 #include "schema/schema.h"
 #include "searcher/query.h"
 #include "searcher/shards.h"
@@ -283,23 +283,6 @@ static int by_count_then_value(const void *a, const void *b)
     return strcmp(x->value, y->value);
 }
 
-/* Adds each part of value[0, len) between KT_FACET_SEP to f, `count` times. */
-static kt_status add_parts(kt_facet *f, const char *value, size_t len, uint32_t count, kt_error *err)
-{
-    size_t start = 0;
-    for (size_t j = 0; j <= len; j++) {
-        if (j < len && value[j] != KT_FACET_SEP)
-            continue;
-        if (j > start) {
-            kt_status st = facet_add(f, value + start, j - start, count, err);
-            if (st != KT_OK)
-                return st;
-        }
-        start = j + 1;
-    }
-    return KT_OK;
-}
-
 /* Reads the facets of the match set from the one spy over KT_SLOT_FACETS: each value is a
  * combination (a country, then fields, schema/schema.h) counted as a whole; its parts are summed
  * into the country and field facets, which is exact because an agreement has one country and
@@ -315,49 +298,19 @@ static kt_status read_facets(const xc_mset *m, kt_facet *countries, kt_facet *fi
         xc_error xe;
         if (xc_mset_facet_get(m, 0, i, &value, &len, &count, &xe) != XC_OK)
             return index_failed(&xe, "facet", NULL, err);
-        const char *group = memchr(value, KT_FACET_GROUP_SEP, len);
-        size_t country_len = group ? (size_t)(group - value) : len;
+        const char *country, *parts, *field;
+        size_t country_len, parts_len, field_len, pos = 0;
+        kt_facet_value_split(value, len, &country, &country_len, &parts, &parts_len);
         if (country_len)
-            st = facet_add(countries, value, country_len, count, err);
-        if (st == KT_OK && group)
-            st = add_parts(fields, group + 1, len - country_len - 1, count, err);
+            st = facet_add(countries, country, country_len, count, err);
+        while (st == KT_OK && kt_facet_value_next(parts, parts_len, &pos, &field, &field_len))
+            st = facet_add(fields, field, field_len, count, err);
     }
     if (st == KT_OK && countries->count)
         qsort(countries->items, countries->count, sizeof *countries->items, by_count_then_value);
     if (st == KT_OK && fields->count)
         qsort(fields->items, fields->count, sizeof *fields->items, by_count_then_value);
     return st;
-}
-
-static char *json_text(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return strdup(s ? s : "");
-}
-
-/* Fills a hit from the document's stored record (schema/schema.h). */
-static kt_status read_record(const char *data, size_t len, kt_hit *h, kt_error *err)
-{
-    json_error_t jerr;
-    json_t *obj = json_loadb(data, len, 0, &jerr);
-    if (!json_is_object(obj)) {
-        json_decref(obj);
-        return kt_error_set(err, KT_ERR_INDEX, "damaged stored record: %s", jerr.text);
-    }
-    bool ok = true;
-    for (int c = 0; c < KT_COL_COUNT; c++)
-        ok &= (h->col[c] = json_text(obj, kt_column_name(c))) != NULL;
-    ok &= (h->country = json_text(obj, KT_DATA_COUNTRY_CANONICAL)) != NULL;
-    json_t *fields = json_object_get(obj, KT_DATA_FIELDS_CANONICAL);
-    size_t n = json_is_array(fields) ? json_array_size(fields) : 0;
-    h->fields = n ? calloc(n, sizeof *h->fields) : NULL;
-    ok &= n == 0 || h->fields != NULL;
-    for (size_t i = 0; i < n && ok; i++) {
-        const char *s = json_string_value(json_array_get(fields, i));
-        ok &= (h->fields[h->n_fields++] = strdup(s ? s : "")) != NULL;
-    }
-    json_decref(obj);
-    return ok ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
 }
 
 /* Fills h from the i-th result of m: the stored record and, when hl is given, the snippet and the
@@ -375,7 +328,7 @@ static kt_status read_hit(kt_searcher *s, const xc_mset *m, uint32_t i, const kt
     xc_doc_free(doc);
     if (xs != XC_OK)
         return index_failed(&xe, "result", s, err);
-    kt_status st = read_record(data, len, h, err);
+    kt_status st = kt_record_decode(data, len, h, err);
     free(data);
     if (st != KT_OK || !hl)
         return st;

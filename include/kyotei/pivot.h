@@ -23,8 +23,6 @@
 extern "C" {
 #endif
 
-typedef enum kt_dimension { KT_DIM_COUNTRY, KT_DIM_FIELD, KT_DIM_PREFECTURE, KT_DIM_MUNICIPALITY, KT_DIM_YEAR } kt_dimension;
-
 /* The dimension named `name` ("country", "field", "prefecture", "municipality", "year"). */
 kt_status kt_dimension_parse(const char *name, kt_dimension *out, kt_error *err);
 const char *kt_dimension_name(kt_dimension d);

@@ -43,6 +43,18 @@ extern "C" {
 
 typedef struct kt_searcher kt_searcher;
 
+/* The facets an agreement is counted and filtered by. Its name ("country", "field", "prefecture",
+ * "municipality", "year") is the word of a query prefix (country:台湾), a pivot axis
+ * (--pivot year,country) and a facet in JSON. Fields are several to an agreement. */
+typedef enum kt_dimension {
+    KT_DIM_COUNTRY,
+    KT_DIM_FIELD,
+    KT_DIM_PREFECTURE,
+    KT_DIM_MUNICIPALITY,
+    KT_DIM_YEAR,
+    KT_DIM_COUNT
+} kt_dimension;
+
 typedef enum kt_sort {
     KT_SORT_RELEVANCE,                 /* best first (BM25), ties in index order */
     KT_SORT_DATE_DESC,                 /* newest signing first, then relevance */
