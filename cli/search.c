@@ -18,7 +18,6 @@
 #include "kyotei/pivot.h"
 #include "kyotei/search.h"
 #include "web/respond.h"
-#include "xapian-c/xc.h"
 
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT, OPT_COUNT, OPT_FACETS,
@@ -201,10 +200,8 @@ static kt_status kt_run(kt_searcher *s, kt_search_request *req, mode what, forma
     if (st != KT_OK)
         return st;
     static const kt_text_style bold = {"\033[1m", "\033[0m"}, plain = {"**", "**"};
-    if (what == MODE_COUNT && fmt == FORMAT_JSON)
-        st = printf("{\"total\": %u, \"partial\": %s}\n", r->total, r->partial ? "true" : "false") < 0 ? KT_ERR_IO : KT_OK;
-    else if (what == MODE_COUNT)
-        st = printf("%u\n", r->partial ? 0 : r->total) < 0 ? KT_ERR_IO : KT_OK;
+    if (what == MODE_COUNT)
+        st = fmt == FORMAT_JSON ? kt_write_count_json(stdout, r, err) : kt_write_count_text(stdout, r, err);
     else if (what == MODE_FACETS)
         st = fmt == FORMAT_JSON ? kt_write_facets_json(stdout, r, err) : kt_write_facets_text(stdout, r, err);
     else if (fmt == FORMAT_JSON)
@@ -271,8 +268,7 @@ int main(int argc, char **argv)
     /* A damaged table can make Xapian fault while reading it: trapped, that is a damaged-index
      * error like any other (exit 2, or 503 from the CGI), not a crash. Without the trap (it
      * cannot fail on Linux) kyotei works as before. */
-    xc_error xe;
-    (void)xc_trap_faults(&xe);
+    (void)kt_search_trap_faults(NULL);
     if (getenv("GATEWAY_INTERFACE"))  /* run by a web server: the CGI front (web/respond.h) */
         return kt_cgi_main();
     static const struct option long_options[] = {

@@ -104,63 +104,77 @@ static kt_status set_value(xc_doc *doc, unsigned slot, const char *bytes, size_t
     return KT_OK;
 }
 
-kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out, char **warning, kt_error *err)
-{
-    *out = NULL;
-    *warning = NULL;
-    xc_error xe;
-    xc_doc *doc;
-    if (xc_doc_new(&doc, &xe) != XC_OK)
-        return binding_failed(&xe, "document", err);
+/* What the lexicon makes of an agreement's country and 分野 cells: canonical names, and a note for
+ * each value it does not know (the row is still indexed, with the value as written). */
+typedef struct canonical {
+    const char *country;
+    const char **fields; /* malloc'd array of the vocabulary's strings */
+    size_t n_fields;
+} canonical;
 
-    kt_buf notes = KT_BUF_INIT;
-    const char *country = kt_lexicon_country(lex, a->col[KT_COL_COUNTRY], a->col[KT_COL_PARTNER]);
-    if (!country) {
-        country = a->col[KT_COL_COUNTRY];
-        if (*country)
-            kt_buf_printf(&notes, "country '%s' is not in the country vocabulary", country);
-        else
-            kt_buf_append_str(&notes, "no country: the row has none and its partner names no known one (国/相手)");
+static kt_status canonicalise(kt_lexicon *lex, const kt_agreement *a, canonical *c, kt_buf *notes)
+{
+    *c = (canonical){kt_lexicon_country(lex, a->col[KT_COL_COUNTRY], a->col[KT_COL_PARTNER]), NULL, 0};
+    kt_status st = KT_OK;
+    if (!c->country) {
+        c->country = a->col[KT_COL_COUNTRY];
+        st = *c->country ? kt_buf_printf(notes, "country '%s' is not in the country vocabulary", c->country)
+                         : kt_buf_append_str(notes, "no country: the row has none and its partner names no known one "
+                                                    "(国/相手)");
     }
-    const char **fields = NULL;
-    size_t n_fields = 0;
     char *unknown = NULL;
     kt_error field_err;
-    if (*a->col[KT_COL_FIELDS] &&
-        kt_fields_parse(lex->fields, a->col[KT_COL_FIELDS], strlen(a->col[KT_COL_FIELDS]), &fields, &n_fields,
-                        &unknown, &field_err) != KT_OK)
-        kt_buf_printf(&notes, "%s%s", notes.len ? "; " : "", field_err.message);
-    if (unknown)
-        kt_buf_printf(&notes, "%sfields not in the field vocabulary: %s", notes.len ? "; " : "", unknown);
+    const char *cell = a->col[KT_COL_FIELDS];
+    if (st == KT_OK && *cell &&
+        kt_fields_parse(lex->fields, cell, strlen(cell), &c->fields, &c->n_fields, &unknown, &field_err) != KT_OK)
+        st = kt_buf_printf(notes, "%s%s", notes->len ? "; " : "", field_err.message);
+    if (st == KT_OK && unknown)
+        st = kt_buf_printf(notes, "%sfields not in the field vocabulary: %s", notes->len ? "; " : "", unknown);
     free(unknown);
+    return st;
+}
 
-    kt_status st = KT_OK;
-    positions pos = {0, 0};
+/* The text columns, each in its own position range: title first (its words also go in as S…). */
+static kt_status index_texts(kt_lexicon *lex, xc_doc *doc, const kt_agreement *a, kt_error *err)
+{
     static const kt_column text_columns[] = {KT_COL_TITLE, KT_COL_DESCRIPTION, KT_COL_PARTNER, KT_COL_MUNICIPALITY,
                                              KT_COL_FIELDS};
+    positions pos = {0, 0};
+    kt_status st = KT_OK;
     for (size_t i = 0; i < sizeof text_columns / sizeof text_columns[0] && st == KT_OK; i++)
         st = index_text(lex, doc, a->col[text_columns[i]], kt_column_name(text_columns[i]),
                         text_columns[i] == KT_COL_TITLE, &pos, err);
+    return st;
+}
 
+/* The id term and a boolean filter term for every value of every facet dimension. */
+static kt_status add_filter_terms(xc_doc *doc, const kt_agreement *a, const canonical *c, kt_error *err)
+{
     const char *id = a->col[KT_COL_ID];
-    if (st == KT_OK)
-        st = add_prefixed(doc, KT_PREFIX_ID, id, strlen(id), true, 0, 0, err);
+    kt_status st = add_prefixed(doc, KT_PREFIX_ID, id, strlen(id), true, 0, 0, err);
     for (int d = 0; d < KT_DIM_COUNT && st == KT_OK; d++) {
         const char *prefix = kt_dimension_info_of((kt_dimension)d)->prefix, *v;
         char year[5];
-        for (size_t i = 0; st == KT_OK && (v = kt_dimension_value((kt_dimension)d, a->col, country, fields, n_fields, i,
-                                                                 year)); i++)
+        for (size_t i = 0;
+             st == KT_OK && (v = kt_dimension_value((kt_dimension)d, a->col, c->country, c->fields, c->n_fields, i, year));
+             i++)
             st = add_prefixed(doc, prefix, v, strlen(v), true, 0, 0, err);
     }
-    const char *pref = a->col[KT_COL_PREFECTURE], *muni = a->col[KT_COL_MUNICIPALITY];
-    const char *signed_date = a->col[KT_COL_SIGNED];
+    return st;
+}
 
-    /* values: the sort key, the facets (country and fields in one value, see schema/schema.h) */
+/* The values: the signing date, the facets (country and fields in one value, schema/record.h),
+ * the places and the id for counting, and the two date orders (date then id in one value). */
+static kt_status set_values(xc_doc *doc, const kt_agreement *a, const canonical *c, kt_error *err)
+{
+    const char *id = a->col[KT_COL_ID], *pref = a->col[KT_COL_PREFECTURE], *muni = a->col[KT_COL_MUNICIPALITY];
+    double date = kt_signed_sort_key(a->col[KT_COL_SIGNED]);
     char sortable[XC_SORTABLE_MAX];
-    size_t sortable_len = xc_sortable_serialise(kt_signed_sort_key(signed_date), sortable);
+    size_t sortable_len = xc_sortable_serialise(date, sortable);
     kt_buf facets = KT_BUF_INIT;
-    if (st == KT_OK && kt_facet_value_encode(country, fields, n_fields, &facets) != KT_OK)
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_status st = kt_facet_value_encode(c->country, c->fields, c->n_fields, &facets) == KT_OK
+                       ? KT_OK
+                       : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_SIGNED, sortable, sortable_len, err);
     if (st == KT_OK)
@@ -172,7 +186,6 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_ID, id, strlen(id), err);
     for (int newest = 0; newest < 2 && st == KT_OK; newest++) {
-        double date = kt_signed_sort_key(signed_date);
         kt_buf key = KT_BUF_INIT;
         if (kt_buf_printf(&key, "%08.0f%s", newest ? 99999999.0 - date : date, id) != KT_OK)
             st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
@@ -181,15 +194,40 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         kt_buf_free(&key);
     }
     kt_buf_free(&facets);
+    return st;
+}
 
-    if (st == KT_OK) {
-        kt_buf record = KT_BUF_INIT;
-        st = kt_record_encode(a, country, fields, n_fields, &record, err);
-        if (st == KT_OK && xc_doc_set_data(doc, kt_buf_str(&record), record.len, &xe) != XC_OK)
-            st = binding_failed(&xe, "stored record", err);
-        kt_buf_free(&record);
-    }
-    free(fields);
+static kt_status set_record(xc_doc *doc, const kt_agreement *a, const canonical *c, kt_error *err)
+{
+    kt_buf record = KT_BUF_INIT;
+    kt_status st = kt_record_encode(a, c->country, c->fields, c->n_fields, &record, err);
+    xc_error xe;
+    if (st == KT_OK && xc_doc_set_data(doc, kt_buf_str(&record), record.len, &xe) != XC_OK)
+        st = binding_failed(&xe, "stored record", err);
+    kt_buf_free(&record);
+    return st;
+}
+
+kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out, char **warning, kt_error *err)
+{
+    *out = NULL;
+    *warning = NULL;
+    xc_error xe;
+    xc_doc *doc;
+    if (xc_doc_new(&doc, &xe) != XC_OK)
+        return binding_failed(&xe, "document", err);
+    kt_buf notes = KT_BUF_INIT;
+    canonical c;
+    kt_status st = canonicalise(lex, a, &c, &notes) == KT_OK ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    if (st == KT_OK)
+        st = index_texts(lex, doc, a, err);
+    if (st == KT_OK)
+        st = add_filter_terms(doc, a, &c, err);
+    if (st == KT_OK)
+        st = set_values(doc, a, &c, err);
+    if (st == KT_OK)
+        st = set_record(doc, a, &c, err);
+    free(c.fields);
     if (st != KT_OK) {
         kt_buf_free(&notes);
         xc_doc_free(doc);

@@ -119,3 +119,9 @@ kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err)
                             "facets", "country", facet_json(&r->countries), "field", facet_json(&r->fields));
     return dump(out, note_missing(doc, r), err);
 }
+
+kt_status kt_write_count_json(FILE *out, const kt_result *r, kt_error *err)
+{
+    json_t *doc = json_pack("{s:i, s:b}", "total", (json_int_t)r->total, "partial", r->partial);
+    return dump_as(out, note_missing(doc, r), true, err);
+}

@@ -89,3 +89,10 @@ kt_status kt_write_facets_text(FILE *out, const kt_result *r, kt_error *err)
         return kt_error_set(err, KT_ERR_IO, "cannot write the results");
     return KT_OK;
 }
+
+kt_status kt_write_count_text(FILE *out, const kt_result *r, kt_error *err)
+{
+    if (fprintf(out, "%u\n", r->partial ? 0 : r->total) < 0 || fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the results");
+    return KT_OK;
+}

@@ -559,3 +559,11 @@ kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn
     kt_query_plan_free(&plan);
     return st;
 }
+
+kt_status kt_search_trap_faults(kt_error *err)
+{
+    xc_error xe;
+    if (xc_trap_faults(&xe) != XC_OK)
+        return kt_error_set(err, KT_ERR_INTERNAL, "cannot trap faults: %s", xe.message);
+    return KT_OK;
+}

@@ -41,6 +41,11 @@ kt_status kt_write_json_line(FILE *out, const kt_result *r, const char *query, k
 kt_status kt_write_facets_text(FILE *out, const kt_result *r, kt_error *err);
 kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err);
 
+/* Only the number of agreements that match every word (kyotei-search --count): a line with the
+ * number (0 for a partial answer), or the one-line JSON object {"total", "partial"}. */
+kt_status kt_write_count_text(FILE *out, const kt_result *r, kt_error *err);
+kt_status kt_write_count_json(FILE *out, const kt_result *r, kt_error *err);
+
 /* ---- rows: agreements for spreadsheets and scripts: CSV, TSV and JSON Lines ----
  *
  * One row per agreement, written as it comes, so an export of any size streams in constant

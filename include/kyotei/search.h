@@ -167,6 +167,14 @@ typedef kt_status (*kt_hit_fn)(const kt_hit *hit, void *ctx, kt_error *err);
 kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err);
 void kt_searcher_close(kt_searcher *s); /* NULL allowed */
 
+/* For a program that only reads indexes and ends soon after an error (kyotei-search, its CGI):
+ * from now on a fault that a damaged index table causes inside the search library is reported as
+ * KT_ERR_INDEX by the search that met it, and by every later call, instead of ending the process.
+ * What the library held then is leaked, so the program should end. A fault anywhere else goes to
+ * the handler that was there before. Not for programs that write indexes, nor for threads other
+ * than the caller. KT_ERR_INTERNAL when the handlers could not be installed. */
+kt_status kt_search_trap_faults(kt_error *err);
+
 #ifdef __cplusplus
 }
 #endif
