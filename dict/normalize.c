@@ -98,7 +98,7 @@ static kt_status emit_unit(const cpbuf *unit, size_t unit_start, kt_buf *out, si
         utf8proc_ssize_t n = utf8proc_encode_char(unit->cp[i], bytes);
         if (kt_buf_append(out, (const char *)bytes, (size_t)n) != KT_OK)
             return KT_ERR_NOMEM;
-        if (map && sizebuf_push_n(map, unit_start, (size_t)n) != KT_OK)
+        if (sizebuf_push_n(map, unit_start, (size_t)n) != KT_OK)
             return KT_ERR_NOMEM;
     }
     return KT_OK;
@@ -126,10 +126,6 @@ static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t
     return KT_OK;
 }
 
-/* Without an offset map the text need not be cut into units: one utf8proc_map call normalises it
- * all (the same result but for runs of over MAX_UNIT_CHARS combining marks, which no word holds).
- * Vocabulary keys and query words take this path: loading the vocabularies at every start of a
- * CGI request was a third of its cost when every character went through the unit logic. */
 /* Characters that NFKC with case folding leaves as they are, and that never combine with a
  * neighbour: ASCII but capitals (which only fold to lower case), hiragana, katakana, ー, ・, 々 and
  * the CJK unified ideographs. Most words kyotei normalises are made of nothing else, so they can be
@@ -185,21 +181,19 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
 {
     *out = NULL;
     *out_len = 0;
-    if (map)
-        *map = NULL;
     if (!map)
         return normalize_whole(in, in_len, out, out_len, err);
+    *map = NULL;
 
     kt_buf text = KT_BUF_INIT;
     sizebuf offsets = {NULL, 0, 0};
-    sizebuf *offsets_p = map ? &offsets : NULL;
     /* unit: normalised code points of the current unit; joined/alone: scratch for must_join. */
     cpbuf unit = {NULL, 0, 0}, joined = {NULL, 0, 0}, alone = {NULL, 0, 0};
     kt_status st = KT_OK;
     size_t unit_start = 0, unit_chars = 0;
 
     /* NFKC mostly keeps or shrinks the length; growth beyond this is handled by the buffers. */
-    if (kt_buf_reserve(&text, in_len) != KT_OK || (map && sizebuf_reserve(&offsets, in_len + 1) != KT_OK)) {
+    if (kt_buf_reserve(&text, in_len) != KT_OK || sizebuf_reserve(&offsets, in_len + 1) != KT_OK) {
         st = kt_error_set(err, KT_ERR_NOMEM, "out of memory normalising %zu bytes", in_len);
         goto done;
     }
@@ -232,7 +226,7 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
             joined = swap;
             unit_chars++;
         } else {
-            if (unit_chars > 0 && (st = emit_unit(&unit, unit_start, &text, offsets_p)) != KT_OK)
+            if (unit_chars > 0 && (st = emit_unit(&unit, unit_start, &text, &offsets)) != KT_OK)
                 break;
             unit_start = pos;
             unit_chars = 1;
@@ -253,8 +247,8 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
         pos += (size_t)k;
     }
     if (st == KT_OK && unit_chars > 0)
-        st = emit_unit(&unit, unit_start, &text, offsets_p);
-    if (st == KT_OK && map)
+        st = emit_unit(&unit, unit_start, &text, &offsets);
+    if (st == KT_OK)
         st = sizebuf_push_n(&offsets, in_len, 1);
     if (st == KT_ERR_NOMEM) {
         kt_error_set(err, st, "out of memory normalising %zu bytes", in_len);
@@ -276,10 +270,8 @@ kt_status kt_normalize(const char *in, size_t in_len, char **out, size_t *out_le
         st = kt_error_set(err, KT_ERR_NOMEM, "out of memory normalising %zu bytes", in_len);
         goto done;
     }
-    if (map) {
-        *map = offsets.v;
-        offsets.v = NULL;
-    }
+    *map = offsets.v;
+    offsets.v = NULL;
 
 done:
     kt_buf_free(&text);
