@@ -229,6 +229,68 @@ static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *
     return KT_OK;
 }
 
+/* The searcher a request's environment names, or NULL once the reason is logged (the request then
+ * gets 503: nothing of the server's set-up reaches the client). */
+static kt_searcher *open_searcher(const kt_cgi_env *env, FILE *log)
+{
+    kt_error err;
+    char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
+    kt_searcher_options sopts;
+    kt_searcher *s = NULL;
+    if (!data_dir) {
+        log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
+    } else if (searcher_options(env, &sopts, log) &&
+               kt_searcher_open_with(&env->db, 1, data_dir, &sopts, &s, &err) != KT_OK) {
+        log_line(log, "cannot open the index", err.message);
+        s = NULL;
+    }
+    free(data_dir);
+    return s;
+}
+
+/* The answer to a search that failed: 400 for a query kyotei refuses, 503 when the index or the
+ * dictionaries fail, 500 for anything else. */
+static int send_search_error(FILE *out, bool head, const kt_error *err, FILE *log)
+{
+    bool bad = err->status == KT_ERR_INPUT || err->status == KT_ERR_LIMIT || err->status == KT_ERR_ENCODING;
+    log_line(log, bad ? "query refused" : "search failed", err->message);
+    if (bad)
+        return send_error(out, head, 400, "the query has too many words or operators");
+    if (err->status == KT_ERR_INDEX || err->status == KT_ERR_DICT)
+        return send_error(out, head, 503, "the search is not available");
+    return send_error(out, head, 500, "the search failed");
+}
+
+/* The 200 answer: r rendered whole in the request's format before anything is sent, or 500 when
+ * it cannot be. */
+static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const kt_search_request *sreq,
+                        const char *tmpl, const kt_searcher *s, kt_result *r, FILE *log)
+{
+    kt_error err;
+    body b = body_for(creq->format);
+    char *data = NULL;
+    size_t size = 0;
+    b.shards_missing = r->n_shards_missing;
+    b.shards = kt_searcher_shard_count(s);
+    kt_status st = withhold_shard_names(s, r, log, &err);
+    FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
+    if (st == KT_OK)
+        st = mem ? render(mem, creq, sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+    if (mem && fclose(mem) != 0 && st == KT_OK)
+        st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+    int status;
+    if (st != KT_OK) {
+        log_line(log, "cannot render the results", err.message);
+        status = send_error(out, head, 500, "the results could not be shown");
+    } else {
+        b.data = data;
+        b.size = size;
+        status = send_response(out, head, 200, &b);
+    }
+    free(data);
+    return status;
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
 {
     if (!env->db || !*env->db) {
@@ -244,56 +306,19 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
             return send_error(out, head, 503, "the search is not available");
         }
     }
-    int status;
-    char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
-    kt_searcher *s = NULL;
-    kt_result *r = NULL;
     kt_search_request sreq;
     kt_cgi_search_request(creq, &sreq);
     const char **countries = NULL, **fields = NULL;
-    kt_searcher_options sopts;
-    if (!data_dir) {
-        log_line(log, "data directory", env->data_dir ? "out of memory" : err.message);
-        status = send_error(out, head, 503, "the search is not available");
-    } else if (!searcher_options(env, &sopts, log)) {
-        status = send_error(out, head, 503, "the search is not available");
-    } else if (kt_searcher_open_with(&env->db, 1, data_dir, &sopts, &s, &err) != KT_OK) {
-        log_line(log, "cannot open the index", err.message);
-        status = send_error(out, head, 503, "the search is not available");
-    } else if (search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK) {
-        bool bad = err.status == KT_ERR_INPUT || err.status == KT_ERR_LIMIT || err.status == KT_ERR_ENCODING;
-        log_line(log, bad ? "query refused" : "search failed", err.message);
-        status = bad ? send_error(out, head, 400, "the query has too many words or operators")
-             : err.status == KT_ERR_INDEX || err.status == KT_ERR_DICT
-                 ? send_error(out, head, 503, "the search is not available")
-                 : send_error(out, head, 500, "the search failed");
-    } else {
-        body b = body_for(creq->format);
-        char *data = NULL;
-        size_t size = 0;
-        b.shards_missing = r->n_shards_missing;
-        b.shards = kt_searcher_shard_count(s);
-        kt_status st = withhold_shard_names(s, r, log, &err);
-        FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
-        if (st == KT_OK)
-            st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
-        if (mem && fclose(mem) != 0 && st == KT_OK)
-            st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
-        if (st != KT_OK) {
-            log_line(log, "cannot render the results", err.message);
-            status = send_error(out, head, 500, "the results could not be shown");
-        } else {
-            b.data = data;
-            b.size = size;
-            status = send_response(out, head, 200, &b);
-        }
-        free(data);
-    }
+    kt_result *r = NULL;
+    kt_searcher *s = open_searcher(env, log);
+    int status = !s ? send_error(out, head, 503, "the search is not available")
+                 : search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK
+                     ? send_search_error(out, head, &err, log)
+                     : send_results(out, head, creq, &sreq, tmpl, s, r, log);
     kt_result_free(r);
     free(countries);
     free(fields);
     kt_searcher_close(s);
-    free(data_dir);
     free(tmpl);
     return status;
 }
