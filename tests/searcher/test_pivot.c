@@ -28,7 +28,9 @@ static int setup(void **state)
     char *db = kit_path(fx->tmp, "db");
     const char *files[] = {csv};
     kt_error err = {0};
-    KIT_OK(kit_rebuild(db, files, 1, kit_lexicon(), NULL, NULL, &err), &err);
+    kt_lexicon *lex = kit_lexicon();
+    KIT_OK(kit_rebuild(db, files, 1, lex, NULL, NULL, &err), &err);
+    kt_lexicon_close(lex);
     const char *dbs[] = {db};
     KIT_OK(kt_searcher_open(dbs, 1, kit_data_dir(), &fx->s, &err), &err);
     free(csv);
