@@ -4,22 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
+#define FIRST_CAP 64 /* bytes: most buffers never need more */
+
 kt_status kt_buf_reserve(kt_buf *b, size_t extra)
 {
     if (extra > (size_t)-1 - b->len - 1)
         return KT_ERR_NOMEM;
     size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return KT_OK;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-    char *grown = realloc(b->data, cap);
-    if (!grown)
-        return KT_ERR_NOMEM;
-    b->data = grown;
-    b->cap = cap;
-    return KT_OK;
+    return KT_GROW(b->data, b->cap, need < FIRST_CAP ? FIRST_CAP : need);
 }
 
 kt_status kt_buf_append(kt_buf *b, const char *bytes, size_t len)

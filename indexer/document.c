@@ -193,7 +193,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
             fst = kt_buf_append_str(&facets, fields[i]);
     }
     if (st == KT_OK && fst != KT_OK)
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_SIGNED, sortable, sortable_len, err);
     if (st == KT_OK)
@@ -208,7 +208,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         double date = kt_signed_sort_key(signed_date);
         kt_buf key = KT_BUF_INIT;
         if (kt_buf_printf(&key, "%08.0f%s", newest ? 99999999.0 - date : date, id) != KT_OK)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
         else
             st = set_value(doc, newest ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST, key.data, key.len, err);
         kt_buf_free(&key);
@@ -218,7 +218,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
     if (st == KT_OK) {
         char *record = record_json(a, country, fields, n_fields);
         if (!record)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
         else if (xc_doc_set_data(doc, record, strlen(record), &xe) != XC_OK)
             st = binding_failed(&xe, "stored record", err);
         free(record);

@@ -170,13 +170,13 @@ kt_status kt_cgi_parse(const char *query_string, kt_cgi_request *out, kt_error *
         return st;
     UriQueryListA *list = NULL;
     if (uriDissectQueryMallocExA(&list, NULL, qs, qs + len, URI_TRUE, URI_BR_DONT_TOUCH) != URI_SUCCESS)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     out->storage = list;
     out->countries = calloc(params, sizeof *out->countries);
     out->fields = calloc(params, sizeof *out->fields);
     if (!out->countries || !out->fields) {
         kt_cgi_request_free(out);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     unsigned seen = 0;
     for (const UriQueryListA *p = list; p && st == KT_OK; p = p->next)
@@ -419,7 +419,7 @@ static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *
                  kt_searcher_shard_count(s));
         char *copy = strdup(label);
         if (!copy)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
         free(r->shards_missing[i]);
         r->shards_missing[i] = copy;
     }
@@ -473,9 +473,9 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
         kt_status st = withhold_shard_names(s, r, log, &err);
         FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
         if (st == KT_OK)
-            st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+            st = mem ? render(mem, creq, &sreq, tmpl, r, &err) : kt_error_nomem(&err);
         if (mem && fclose(mem) != 0 && st == KT_OK)
-            st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(&err);
         if (st != KT_OK) {
             log_line(log, "cannot render the results", err.message);
             status = send_error(out, head, 500, "the results could not be shown");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "corpus/schema.h"
 #include "dict/normalize.h"
 #include "dict/script.h"
@@ -15,7 +16,7 @@
 
 typedef struct qvec {
     xc_query **items;
-    size_t count;
+    size_t count, cap;
 } qvec;
 
 static void qvec_free(qvec *v)
@@ -24,7 +25,7 @@ static void qvec_free(qvec *v)
         xc_query_free(v->items[i]);
     free(v->items);
     v->items = NULL;
-    v->count = 0;
+    v->count = v->cap = 0;
 }
 
 /* The builder: the lexicon, the index (for existence checks), the highlights being collected,
@@ -47,7 +48,7 @@ static void binding_failed(builder *b, const xc_error *xe)
 static void out_of_memory(builder *b)
 {
     if (b->st == KT_OK)
-        b->st = kt_error_set(b->err, KT_ERR_NOMEM, "out of memory");
+        b->st = kt_error_nomem(b->err);
 }
 
 /* Adds q (which may be NULL: nothing to add) to v, taking ownership. */
@@ -55,13 +56,11 @@ static void qvec_push(builder *b, qvec *v, xc_query *q)
 {
     if (!q)
         return;
-    xc_query **grown = realloc(v->items, (v->count + 1) * sizeof *grown);
-    if (!grown) {
+    if (KT_GROW(v->items, v->cap, v->count + 1) != KT_OK) {
         xc_query_free(q);
         out_of_memory(b);
         return;
     }
-    v->items = grown;
     v->items[v->count++] = q;
 }
 
