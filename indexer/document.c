@@ -158,7 +158,8 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         kt_buf_printf(&notes, "%sfields not in the field vocabulary: %s", notes.len ? "; " : "", unknown);
     free(unknown);
 
-    kt_status st = KT_OK;
+    /* a warning cut short would misreport the row: out of memory instead */
+    kt_status st = kt_buf_status(&notes) != KT_OK ? kt_error_nomem(err) : KT_OK;
     positions pos = {0, 0};
     static const kt_column text_columns[] = {KT_COL_TITLE, KT_COL_DESCRIPTION, KT_COL_PARTNER, KT_COL_MUNICIPALITY,
                                              KT_COL_FIELDS};

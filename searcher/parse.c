@@ -362,5 +362,9 @@ char *kt_qnode_describe(const kt_qnode *n)
 {
     kt_buf b = KT_BUF_INIT;
     describe(n, &b);
+    if (kt_buf_status(&b) != KT_OK) {
+        kt_buf_free(&b);
+        return NULL;
+    }
     return kt_buf_steal(&b);
 }

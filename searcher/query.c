@@ -171,7 +171,9 @@ static xc_query *text_query(builder *b, const char *text, size_t len, bool phras
     for (size_t i = 0; i < len; i++)
         if (!phrase || text[i] != ' ')
             kt_buf_append_char(&joined, text[i]);
-    kt_status st = kt_terms_of_text(b->lex->tokenizer, text, len, KT_LAYER_WORD, collect, &tt, b->err);
+    kt_status st = kt_buf_status(&joined) != KT_OK
+                       ? kt_error_nomem(b->err)
+                       : kt_terms_of_text(b->lex->tokenizer, text, len, KT_LAYER_WORD, collect, &tt, b->err);
     if (st == KT_OK)
         st = kt_terms_of_text(b->lex->tokenizer, kt_buf_str(&joined), joined.len, KT_LAYER_NGRAM, collect, &tt,
                               b->err);

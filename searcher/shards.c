@@ -86,9 +86,11 @@ static kt_status push_remote(kt_shard_list *list, char *host, unsigned port, kt_
 {
     kt_buf name = KT_BUF_INIT;
     bool v6 = host && strchr(host, ':');
-    if (host)
-        kt_buf_printf(&name, TCP_SCHEME "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port);
-    return push(list, KT_SHARD_REMOTE, kt_buf_steal(&name), NULL, host, port, err);
+    char *text = NULL; /* push reports a missing name as out of memory */
+    if (host && kt_buf_printf(&name, TCP_SCHEME "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port) == KT_OK)
+        text = kt_buf_steal(&name);
+    kt_buf_free(&name);
+    return push(list, KT_SHARD_REMOTE, text, NULL, host, port, err);
 }
 
 static kt_status add_path(kt_shard_list *list, const char *path, int depth, kt_error *err);
@@ -116,7 +118,7 @@ static char *resolve(const char *file, const char *path)
     kt_buf b = KT_BUF_INIT;
     if (path[0] != '/' && slash)
         kt_buf_append(&b, file, (size_t)(slash - file + 1));
-    if (kt_buf_append_str(&b, path) != KT_OK) {
+    if (kt_buf_append_str(&b, path) != KT_OK) { /* also when the folder could not be appended */
         kt_buf_free(&b);
         return NULL;
     }
