@@ -24,7 +24,7 @@ char *kt_data_dir(kt_error *err)
     if (env && *env) {
         char *copy = strdup(env);
         if (!copy)
-            kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            kt_error_nomem(err);
         return copy;
     }
     char exe[PATH_MAX];
@@ -40,6 +40,6 @@ char *kt_data_dir(kt_error *err)
         *slash = '\0';
     char *dir = kt_path_join(exe, "../share/kyotei");
     if (!dir)
-        kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        kt_error_nomem(err);
     return dir;
 }

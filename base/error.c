@@ -39,6 +39,11 @@ kt_status kt_error_set(kt_error *err, kt_status status, const char *fmt, ...)
     return status;
 }
 
+kt_status kt_error_nomem(kt_error *err)
+{
+    return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+}
+
 void kt_error_prefix(kt_error *err, const char *fmt, ...)
 {
     if (!err)

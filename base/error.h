@@ -18,6 +18,10 @@ kt_status kt_error_set(kt_error *err, kt_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 kt_status kt_error_setv(kt_error *err, kt_status status, const char *fmt, va_list ap);
 
+/* kt_error_set(err, KT_ERR_NOMEM, "out of memory"): the error for an allocation that failed where
+ * there is nothing more useful to say. Returns KT_ERR_NOMEM. */
+kt_status kt_error_nomem(kt_error *err);
+
 /* Prepends "prefix: " to the message already in err (for adding a file name higher up). */
 void kt_error_prefix(kt_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -345,6 +345,11 @@ int main(int argc, char **argv)
             kt_buf_append_char(&query, ' ');
         kt_buf_append_str(&query, argv[i]);
     }
+    if (kt_buf_status(&query) != KT_OK) { /* never search for part of what was asked */
+        fprintf(stderr, "kyotei-search: %s\n", kt_status_name(kt_buf_status(&query)));
+        kt_buf_free(&query);
+        return EXIT_ERROR;
+    }
     req.query = kt_buf_str(&query);
     req.countries = countries;
     req.n_countries = n_countries;

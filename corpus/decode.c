@@ -31,7 +31,7 @@ kt_status kt_decoder_open(FILE *fp, const char *encoding, const char *name, kt_d
         if (d)
             free(d->name);
         free(d);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     d->fp = fp;
     d->line = 1;

@@ -11,12 +11,13 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "corpus/decode.h"
 
 /* A row as libcsv hands it over: cells in order, with the line the row started on. */
 typedef struct raw_row {
     char **cells;
-    size_t n_cells;
+    size_t n_cells, cap;    /* cap: the room in cells */
     size_t line;
     size_t bytes;
     bool too_big;
@@ -81,12 +82,10 @@ static void on_cell(void *bytes, size_t len, void *ctx)
         row->n_cells++;
         return;
     }
-    char **grown = realloc(row->cells, (row->n_cells + 1) * sizeof *grown);
-    if (!grown) {
+    if (KT_GROW(row->cells, row->cap, row->n_cells + 1) != KT_OK) {
         r->cell_alloc_failed = true;
         return;
     }
-    row->cells = grown;
     char *copy = NULL;
     if (!row->too_big) {
         copy = malloc(len + 1);
@@ -112,16 +111,10 @@ static void on_row_end(int terminator, void *ctx)
             r->n_done -= r->done_head;
             r->done_head = 0;
         }
-        if (r->n_done == r->done_cap) {
-            size_t cap = r->done_cap ? r->done_cap * 2 : 4;
-            raw_row *grown = realloc(r->done, cap * sizeof *grown);
-            if (!grown) {
-                r->cell_alloc_failed = true;
-                raw_row_free(&r->current);
-                return;
-            }
-            r->done = grown;
-            r->done_cap = cap;
+        if (KT_GROW(r->done, r->done_cap, r->n_done + 1) != KT_OK) {
+            r->cell_alloc_failed = true;
+            raw_row_free(&r->current);
+            return;
         }
     }
     if (r->current.n_cells == 0)
@@ -551,6 +544,7 @@ static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_err
     }
     const char *key;
     json_t *value;
+    size_t extra_cap = a->n_extra; /* the room in a->extra */
     st = KT_OK;
     json_object_foreach(obj, key, value) {
         char *text = NULL;
@@ -578,7 +572,7 @@ static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_err
             break;
         }
         if (!text) {
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
             break;
         }
         kt_column c = kt_column_from_name(key);
@@ -592,17 +586,13 @@ static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_err
             st = kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: more than %d keys", r->path, line, KT_READER_MAX_COLUMNS);
             break;
         }
-        kt_extra_column *grown = realloc(a->extra, (a->n_extra + 1) * sizeof *grown);
-        char *name = strdup(key);
-        if (!grown || !name) {
-            if (grown)
-                a->extra = grown;
+        char *name = NULL;
+        if (KT_GROW(a->extra, extra_cap, a->n_extra + 1) != KT_OK || !(name = strdup(key))) {
             free(name);
             free(text);
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
             break;
         }
-        a->extra = grown;
         a->extra[a->n_extra++] = (kt_extra_column){name, text};
     }
     json_decref(obj);

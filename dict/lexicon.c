@@ -12,7 +12,7 @@ static kt_status load_vocab(const char *dir, const char *name, kt_vocab **out, k
 {
     char *path = kt_path_join(dir, name);
     if (!path)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     kt_status st = kt_vocab_load(path, out, err);
     free(path);
     return st;
@@ -23,7 +23,7 @@ static kt_status hash_file(const char *data_dir, const char *name, uint64_t *h, 
 {
     char *path = kt_path_join(data_dir, name);
     if (!path)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     FILE *f = fopen(path, "rb");
     if (!f) {
         kt_status st = kt_error_set(err, KT_ERR_IO, "%s: %s", path, strerror(errno));
@@ -59,11 +59,11 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
     *out = NULL;
     kt_lexicon *lex = calloc(1, sizeof *lex);
     if (!lex)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     char *userdic = kt_path_join(data_dir, "user.dic");
     if (!userdic) {
         free(lex);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     kt_tokenizer_config cfg = {.dicdir = NULL, .userdic = userdic};
     kt_status st = kt_tokenizer_open(&cfg, &lex->tokenizer, err);
@@ -75,7 +75,7 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
     if (st == KT_OK)
         st = load_vocab(data_dir, "synonyms.tsv", &lex->synonyms, err);
     if (st == KT_OK && !(lex->data_dir = strdup(data_dir)))
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
     if (st != KT_OK) {
         kt_lexicon_close(lex);
         return st;

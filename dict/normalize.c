@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 
 #define NORM_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD)
 
@@ -24,36 +25,14 @@ typedef struct sizebuf {
     size_t len, cap;
 } sizebuf;
 
-/* `items` (an array of *cap elements of `size` bytes) able to hold n > 0 elements: itself when it
- * already can, else regrown; NULL when memory runs out (items is then untouched). */
-static void *grow(void *items, size_t *cap, size_t n, size_t size)
-{
-    if (n <= *cap)
-        return items;
-    size_t grown_cap = *cap ? *cap : 16;
-    while (grown_cap < n) {
-        if (grown_cap > (size_t)-1 / 2)
-            return NULL;
-        grown_cap *= 2;
-    }
-    if (grown_cap > (size_t)-1 / size)
-        return NULL;
-    void *grown = realloc(items, grown_cap * size);
-    if (grown)
-        *cap = grown_cap;
-    return grown;
-}
-
 static kt_status cpbuf_reserve(cpbuf *b, size_t n)
 {
-    utf8proc_int32_t *grown = grow(b->cp, &b->cap, n, sizeof *b->cp);
-    return grown ? (b->cp = grown, KT_OK) : KT_ERR_NOMEM;
+    return KT_GROW(b->cp, b->cap, n);
 }
 
 static kt_status sizebuf_reserve(sizebuf *b, size_t n)
 {
-    size_t *grown = grow(b->v, &b->cap, n, sizeof *b->v);
-    return grown ? (b->v = grown, KT_OK) : KT_ERR_NOMEM;
+    return KT_GROW(b->v, b->cap, n);
 }
 
 static kt_status sizebuf_push_n(sizebuf *b, size_t value, size_t n)

@@ -39,7 +39,7 @@ static kt_status words_and_readings(const kt_tokens *toks, unsigned layers, kt_t
         else if (kt_is_all_kana(t->surface, t->surface_len))
             st = kt_to_katakana(t->surface, t->surface_len, &kana);
         if (st != KT_OK)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
         else if (kana.len)
             st = emit(sink, ctx, KT_LAYER_READING, kana.data, kana.len, pos, err);
     }

@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "dict/normalize.h"
 
 #ifndef KYOTEI_IPADIC_DIR
@@ -194,14 +195,8 @@ static const char *arena_copy(kt_tokens *toks, const char *s, size_t n)
 
 static kt_token *push_token(kt_tokens *toks)
 {
-    if (toks->count == toks->cap_) {
-        size_t cap = toks->cap_ ? toks->cap_ * 2 : 256;
-        kt_token *grown = realloc(toks->items, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        toks->items = grown;
-        toks->cap_ = cap;
-    }
+    if (KT_GROW(toks->items, toks->cap_, toks->count + 1) != KT_OK)
+        return NULL;
     kt_token *tok = &toks->items[toks->count++];
     memset(tok, 0, sizeof *tok);
     return tok;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "dict/normalize.h"
 
 /* One key of the alias table: a normalised alias (or canonical name) and the entry it names. */
@@ -135,14 +136,8 @@ static void trim(const char **s, size_t *n)
 
 static kt_status add_canonical(kt_vocab *v, const char *s, size_t n, const char *path, kt_error *err)
 {
-    if (v->count == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 32;
-        char **grown = realloc(v->canonical, cap * sizeof *grown);
-        if (!grown)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory loading %s", path);
-        v->canonical = grown;
-        v->cap = cap;
-    }
+    if (KT_GROW(v->canonical, v->cap, v->count + 1) != KT_OK)
+        return kt_error_set(err, KT_ERR_NOMEM, "out of memory loading %s", path);
     char *copy = malloc(n + 1);
     if (!copy)
         return kt_error_set(err, KT_ERR_NOMEM, "out of memory loading %s", path);

@@ -118,7 +118,7 @@ static kt_status note_id(run *rn, const kt_agreement *a, const char *where, char
         return st;
     *duplicate = format_message("%s: duplicate id '%s' (first at %s:%zu)", where, a->col[KT_COL_ID], first_file,
                                 first_line);
-    return *duplicate ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    return *duplicate ? KT_OK : kt_error_nomem(err);
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -254,7 +254,7 @@ static kt_status push_rejected(kt_pipeline *pl, const char *message, kt_error *e
 {
     kt_row row = {.rejected = strdup(message)};
     if (!row.rejected)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     return kt_pipeline_push(pl, &row, err);
 }
 
@@ -295,7 +295,7 @@ static kt_status read_file(run *rn, kt_pipeline *pl, const char *file, kt_error 
         }
         row.where = format_message("%s:%zu", row.a.file, row.a.line);
         st = row.where ? note_id(rn, &row.a, row.where, &row.rejected, err)
-                       : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                       : kt_error_nomem(err);
         if (st == KT_OK) {
             row.shard = kt_layout_shard_of(row.a.col[KT_COL_ID], rn->layout.shards);
             st = kt_pipeline_push(pl, &row, err);
@@ -317,7 +317,7 @@ static kt_status open_workers(run *rn, kt_error *err)
     unsigned n = n_parts(rn);
     rn->lexicons = calloc(n, sizeof *rn->lexicons);
     if (!rn->lexicons)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     rn->lexicons[0] = rn->lex;
     for (unsigned i = 1; i < n; i++) {
         kt_status st = kt_lexicon_open(o->data_dir, &rn->lexicons[i], err);
@@ -424,13 +424,13 @@ static kt_status open_parts(run *rn, kt_error *err)
     unsigned n = n_parts(rn);
     rn->parts = calloc(n, sizeof *rn->parts);
     if (!rn->parts)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     if (mkdir(rn->build_dir, 0755) != 0)
         return kt_error_set(err, KT_ERR_INDEX, "%s: cannot create: %s", rn->build_dir, strerror(errno));
     for (unsigned t = 0; t < n; t++) {
         rn->parts[t].w = calloc(rn->layout.shards, sizeof *rn->parts[t].w);
         if (!rn->parts[t].w)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
         kt_status st = open_segment(rn, t, err);
         if (st != KT_OK)
             return st;
@@ -466,7 +466,7 @@ static kt_status merge_shard(run *rn, const char *dest, unsigned s, kt_error *er
     const char **sources = calloc(n, sizeof *sources);
     kt_status st = KT_OK;
     if (!paths || !sources)
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
     unsigned k = 0;
     for (unsigned t = 0; st == KT_OK && t < n_parts(rn); t++) {
         for (unsigned g = 0; st == KT_OK && g < rn->parts[t].segments; g++, k++) {
@@ -587,7 +587,7 @@ static kt_status in_transactions(const char *db_dir, run *rn, kt_status (*work)(
         free(rn->w);
         free(rn->had_documents);
         rn->w = NULL;
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     kt_status st = KT_OK;
     unsigned opened = 0;

@@ -174,7 +174,7 @@ static kt_status set_values(xc_doc *doc, const kt_agreement *a, const canonical 
     kt_buf facets = KT_BUF_INIT;
     kt_status st = kt_facet_value_encode(c->country, c->fields, c->n_fields, &facets) == KT_OK
                        ? KT_OK
-                       : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                       : kt_error_nomem(err);
     if (st == KT_OK)
         st = set_value(doc, KT_SLOT_SIGNED, sortable, sortable_len, err);
     if (st == KT_OK)
@@ -188,7 +188,7 @@ static kt_status set_values(xc_doc *doc, const kt_agreement *a, const canonical 
     for (int newest = 0; newest < 2 && st == KT_OK; newest++) {
         kt_buf key = KT_BUF_INIT;
         if (kt_buf_printf(&key, "%08.0f%s", newest ? 99999999.0 - date : date, id) != KT_OK)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
         else
             st = set_value(doc, newest ? KT_SLOT_NEWEST_FIRST : KT_SLOT_OLDEST_FIRST, key.data, key.len, err);
         kt_buf_free(&key);
@@ -218,7 +218,7 @@ kt_status kt_document_build(kt_lexicon *lex, const kt_agreement *a, xc_doc **out
         return binding_failed(&xe, "document", err);
     kt_buf notes = KT_BUF_INIT;
     canonical c;
-    kt_status st = canonicalise(lex, a, &c, &notes) == KT_OK ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    kt_status st = canonicalise(lex, a, &c, &notes) == KT_OK ? KT_OK : kt_error_nomem(err);
     if (st == KT_OK)
         st = index_texts(lex, doc, a, err);
     if (st == KT_OK)

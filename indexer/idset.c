@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/hash.h"
 
 #define BLOCK_BYTES (1u << 20)
@@ -26,7 +27,7 @@ struct kt_idset {
     size_t cap, count; /* cap a power of two, count <= cap * 3/4 */
     block *blocks;
     char **files;
-    size_t n_files;
+    size_t n_files, files_cap;
 };
 
 kt_status kt_idset_new(kt_idset **out, kt_error *err)
@@ -37,7 +38,7 @@ kt_status kt_idset_new(kt_idset **out, kt_error *err)
     if (!s || !s->slots) {
         free(s);
         *out = NULL;
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     *out = s;
     return KT_OK;
@@ -105,10 +106,8 @@ static bool file_index(kt_idset *s, const char *file, uint32_t *out)
             return true;
         }
     }
-    char **grown = realloc(s->files, (s->n_files + 1) * sizeof *grown);
-    if (!grown)
+    if (KT_GROW(s->files, s->files_cap, s->n_files + 1) != KT_OK)
         return false;
-    s->files = grown;
     if (!(s->files[s->n_files] = strdup(file)))
         return false;
     *out = (uint32_t)s->n_files++;
@@ -130,10 +129,10 @@ kt_status kt_idset_add(kt_idset *set, const char *id, const char *file, size_t l
     uint32_t f;
     const char *copy = copy_id(set, id);
     if (!copy || !file_index(set, file ? file : "", &f))
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     *sl = (slot){h, copy, f, line <= UINT32_MAX ? (uint32_t)line : 0};
     if (++set->count > set->cap / 4 * 3 && !grow(set))
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     return KT_OK;
 }
 

@@ -119,7 +119,7 @@ kt_status kt_pipeline_start(unsigned n_workers, kt_lexicon *const *lexicons, kt_
     kt_pipeline *p = calloc(1, sizeof *p);
     unsigned n_lex = n_workers ? n_workers : 1;
     if (!p)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     p->n_workers = n_workers;
     p->on_built = on_built;
     p->on_done = on_done;
@@ -130,7 +130,7 @@ kt_status kt_pipeline_start(unsigned n_workers, kt_lexicon *const *lexicons, kt_
     p->threads = calloc(n_lex, sizeof *p->threads);
     if (!p->slots || !p->lexicons || !p->threads) {
         kt_pipeline_free(p);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     memcpy(p->lexicons, lexicons, n_lex * sizeof *p->lexicons);
     pthread_mutex_init(&p->mu, NULL);

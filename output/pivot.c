@@ -68,7 +68,7 @@ kt_status kt_write_pivot_text(FILE *out, const kt_pivot *p, kt_error *err)
             first = width(shown(p->rows[i]));
     size_t *w = calloc(p->n_cols + 1, sizeof *w);
     if (!w)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     char num[16];
     for (size_t j = 0; j < p->n_cols; j++) {
         w[j] = width(shown(p->cols[j]));
@@ -141,7 +141,7 @@ kt_status kt_write_pivot_json(FILE *out, const kt_pivot *p, kt_error *err)
     json_t *doc = json_pack("{s:s, s:s, s:I, s:o}", "rows", kt_dimension_name(p->rows_dim), "columns",
                             kt_dimension_name(p->cols_dim), "total", (json_int_t)p->total, "cells", cells);
     if (!doc)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return finish(out, rc == 0 && fputc('\n', out) != EOF, err);

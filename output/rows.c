@@ -82,7 +82,7 @@ static kt_status write_jsonl(FILE *out, const kt_hit *h, kt_error *err)
     json_object_set_new(obj, "fields_canonical", fields);
     if (json_object_size(obj) != N_COLUMNS) {
         json_decref(obj);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     int rc = json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);

@@ -11,7 +11,7 @@ kt_status kt_record_encode(const kt_agreement *a, const char *country, const cha
 {
     json_t *obj = json_object();
     if (!obj)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     int bad = 0;
     for (int c = 0; c < KT_COL_COUNT; c++)
         bad |= json_object_set_new(obj, kt_column_name(c), json_string(a->col[c]));
@@ -30,7 +30,7 @@ kt_status kt_record_encode(const kt_agreement *a, const char *country, const cha
     json_decref(obj);
     kt_status st = text ? kt_buf_append_str(out, text) : KT_ERR_NOMEM;
     free(text);
-    return st == KT_OK ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    return st == KT_OK ? KT_OK : kt_error_nomem(err);
 }
 
 static char *json_text(json_t *obj, const char *key)
@@ -60,7 +60,7 @@ kt_status kt_record_decode(const char *data, size_t len, kt_hit *h, kt_error *er
         ok &= (h->fields[h->n_fields++] = strdup(s ? s : "")) != NULL;
     }
     json_decref(obj);
-    return ok ? KT_OK : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+    return ok ? KT_OK : kt_error_nomem(err);
 }
 
 kt_status kt_facet_value_encode(const char *country, const char *const *fields, size_t n_fields, kt_buf *out)

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "base/number.h"
 #include "schema/dimension.h"
 
@@ -79,13 +80,11 @@ static kt_qnode *new_node(parser *p, kt_qkind kind)
 
 static bool add_kid(parser *p, kt_qnode *parent, kt_qnode *kid)
 {
-    kt_qnode **grown = realloc(parent->kids, (parent->n_kids + 1) * sizeof *grown);
-    if (!grown) {
+    if (KT_GROW(parent->kids, parent->kids_cap, parent->n_kids + 1) != KT_OK) {
         p->status = KT_ERR_NOMEM;
         kt_qnode_free(kid);
         return false;
     }
-    parent->kids = grown;
     parent->kids[parent->n_kids++] = kid;
     return true;
 }
@@ -288,7 +287,7 @@ kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err)
     kt_buf text = KT_BUF_INIT;
     if (rewrite_syntax(query ? query : "", &text) != KT_OK) {
         kt_buf_free(&text);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     parser p = {.s = kt_buf_str(&text), .pos = 0, .nodes = 0, .status = KT_OK};
     kt_qnode *root = new_node(&p, KT_Q_AND);
@@ -330,7 +329,7 @@ kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err)
         kt_qnode_free(root);
         if (p.status == KT_ERR_LIMIT)
             return kt_error_set(err, KT_ERR_LIMIT, "query: more than %d words and operators", KT_PARSE_MAX_NODES);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     *out = root;
     return KT_OK;
@@ -374,5 +373,9 @@ char *kt_qnode_describe(const kt_qnode *n)
 {
     kt_buf b = KT_BUF_INIT;
     describe(n, &b);
+    if (kt_buf_status(&b) != KT_OK) {
+        kt_buf_free(&b);
+        return NULL;
+    }
     return kt_buf_steal(&b);
 }

@@ -43,7 +43,7 @@ typedef struct kt_qnode {
     bool phrase;               /* TITLE: the text was quoted */
     int lo, hi;                /* SIGNED */
     struct kt_qnode **kids;    /* AND, OR */
-    size_t n_kids;
+    size_t n_kids, kids_cap;   /* kids_cap: the room in kids */
 } kt_qnode;
 
 kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err);

@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/grow.h"
 #include "schema/dimension.h"
 
 kt_status kt_dimension_parse(const char *name, kt_dimension *out, kt_error *err)
@@ -15,7 +16,7 @@ kt_status kt_dimension_parse(const char *name, kt_dimension *out, kt_error *err)
     for (int d = 0; d < KT_DIM_COUNT; d++)
         kt_buf_printf(&names, "%s%s", d ? ", " : "", kt_dimension_info_of((kt_dimension)d)->name);
     kt_status st = names.len ? kt_error_set(err, KT_ERR_INPUT, "unknown dimension '%.40s' (%s)", name, names.data)
-                             : kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                             : kt_error_nomem(err);
     kt_buf_free(&names);
     return st;
 }
@@ -30,6 +31,7 @@ typedef struct axis {
     char **values;
     uint32_t *totals;
     size_t count;
+    size_t values_cap, totals_cap; /* the room in each */
 } axis;
 
 /* The index of value on the axis, added when new; (size_t)-1 when memory runs out. */
@@ -38,17 +40,10 @@ static size_t axis_index(axis *a, const char *value)
     for (size_t i = 0; i < a->count; i++)
         if (strcmp(a->values[i], value) == 0)
             return i;
-    char **values = realloc(a->values, (a->count + 1) * sizeof *values);
-    if (values)
-        a->values = values;
-    uint32_t *totals = realloc(a->totals, (a->count + 1) * sizeof *totals);
-    if (totals)
-        a->totals = totals;
-    char *copy = strdup(value);
-    if (!values || !totals || !copy) {
-        free(copy);
+    char *copy = NULL;
+    if (KT_GROW(a->values, a->values_cap, a->count + 1) != KT_OK ||
+        KT_GROW(a->totals, a->totals_cap, a->count + 1) != KT_OK || !(copy = strdup(value)))
         return (size_t)-1;
-    }
     a->values[a->count] = copy;
     a->totals[a->count] = 0;
     return a->count++;
@@ -81,24 +76,19 @@ static size_t values_of(const kt_hit *h, kt_dimension d, const char **out, size_
 
 static kt_status count_cell(builder *b, size_t row, size_t col)
 {
+    /* new room is zeroed: every cell up to a capacity counts */
     if (row >= b->cap_rows) {
-        size_t cap = row + 16;
-        row_counts *grown = realloc(b->rows, cap * sizeof *grown);
-        if (!grown)
+        size_t old = b->cap_rows;
+        if (KT_GROW(b->rows, b->cap_rows, row + 1) != KT_OK)
             return KT_ERR_NOMEM;
-        memset(grown + b->cap_rows, 0, (cap - b->cap_rows) * sizeof *grown);
-        b->rows = grown;
-        b->cap_rows = cap;
+        memset(b->rows + old, 0, (b->cap_rows - old) * sizeof *b->rows);
     }
     row_counts *r = &b->rows[row];
     if (col >= r->cap) {
-        size_t cap = col + 16;
-        uint32_t *grown = realloc(r->counts, cap * sizeof *grown);
-        if (!grown)
+        size_t old = r->cap;
+        if (KT_GROW(r->counts, r->cap, col + 1) != KT_OK)
             return KT_ERR_NOMEM;
-        memset(grown + r->cap, 0, (cap - r->cap) * sizeof *grown);
-        r->counts = grown;
-        r->cap = cap;
+        memset(r->counts + old, 0, (r->cap - old) * sizeof *r->counts);
     }
     r->counts[col]++;
     return KT_OK;
@@ -116,14 +106,14 @@ static kt_status count_hit(const kt_hit *h, void *ctx, kt_error *err)
         for (size_t i = 0; i < n[a]; i++) {
             idx[a][i] = axis_index(&b->axes[a], values[a][i]);
             if (idx[a][i] == (size_t)-1)
-                return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                return kt_error_nomem(err);
             b->axes[a].totals[idx[a][i]]++;
         }
     }
     for (size_t i = 0; i < n[0]; i++)
         for (size_t j = 0; j < n[1]; j++)
             if (count_cell(b, idx[0][i], idx[1][j]) != KT_OK)
-                return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                return kt_error_nomem(err);
     return KT_OK;
 }
 
@@ -181,11 +171,11 @@ kt_status kt_pivot_build(kt_searcher *s, const kt_search_request *req, kt_dimens
     kt_status st = kt_search_each(s, req, count_hit, &b, err);
     kt_pivot *p = st == KT_OK ? calloc(1, sizeof *p) : NULL;
     if (st == KT_OK && !p)
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
     size_t *order[2] = {NULL, NULL};
     for (int a = 0; a < 2 && st == KT_OK; a++)
         if (!(order[a] = order_axis(&b.axes[a], b.dims[a] == KT_DIM_YEAR)))
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
     if (st == KT_OK) {
         p->rows_dim = rows;
         p->cols_dim = cols;
@@ -196,13 +186,13 @@ kt_status kt_pivot_build(kt_searcher *s, const kt_search_request *req, kt_dimens
         p->cols = calloc(p->n_cols + 1, sizeof *p->cols);
         p->counts = calloc(p->n_rows * p->n_cols + 1, sizeof *p->counts);
         if (!p->rows || !p->cols || !p->counts)
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
     }
     if (st == KT_OK) {
         /* position of each axis index in the sorted order */
         size_t *pos[2] = {calloc(p->n_rows + 1, sizeof(size_t)), calloc(p->n_cols + 1, sizeof(size_t))};
         if (!pos[0] || !pos[1]) {
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
         } else {
             for (size_t i = 0; i < p->n_rows; i++) {
                 pos[0][order[0][i]] = i;

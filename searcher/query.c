@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "dict/normalize.h"
 #include "dict/script.h"
 #include "dict/terms.h"
@@ -16,7 +17,7 @@
 
 typedef struct qvec {
     xc_query **items;
-    size_t count;
+    size_t count, cap;
 } qvec;
 
 static void qvec_free(qvec *v)
@@ -25,7 +26,7 @@ static void qvec_free(qvec *v)
         xc_query_free(v->items[i]);
     free(v->items);
     v->items = NULL;
-    v->count = 0;
+    v->count = v->cap = 0;
 }
 
 /* The builder: the lexicon, the index (for existence checks), the highlights being collected,
@@ -48,7 +49,7 @@ static void binding_failed(builder *b, const xc_error *xe)
 static void out_of_memory(builder *b)
 {
     if (b->st == KT_OK)
-        b->st = kt_error_set(b->err, KT_ERR_NOMEM, "out of memory");
+        b->st = kt_error_nomem(b->err);
 }
 
 /* Adds q (which may be NULL: nothing to add) to v, taking ownership. */
@@ -56,13 +57,11 @@ static void qvec_push(builder *b, qvec *v, xc_query *q)
 {
     if (!q)
         return;
-    xc_query **grown = realloc(v->items, (v->count + 1) * sizeof *grown);
-    if (!grown) {
+    if (KT_GROW(v->items, v->cap, v->count + 1) != KT_OK) {
         xc_query_free(q);
         out_of_memory(b);
         return;
     }
-    v->items = grown;
     v->items[v->count++] = q;
 }
 
@@ -173,7 +172,9 @@ static xc_query *text_query(builder *b, const char *text, size_t len, bool phras
     for (size_t i = 0; i < len; i++)
         if (!phrase || text[i] != ' ')
             kt_buf_append_char(&joined, text[i]);
-    kt_status st = kt_terms_of_text(b->lex->tokenizer, text, len, KT_LAYER_WORD, collect, &tt, b->err);
+    kt_status st = kt_buf_status(&joined) != KT_OK
+                       ? kt_error_nomem(b->err)
+                       : kt_terms_of_text(b->lex->tokenizer, text, len, KT_LAYER_WORD, collect, &tt, b->err);
     if (st == KT_OK)
         st = kt_terms_of_text(b->lex->tokenizer, kt_buf_str(&joined), joined.len, KT_LAYER_NGRAM, collect, &tt,
                               b->err);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "dict/normalize.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -141,7 +142,7 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
         return kt_error_set(err, KT_ERR_INDEX, "no index given");
     kt_searcher *s = calloc(1, sizeof *s);
     if (!s)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     if (opts)
         s->opts = *opts;
     else
@@ -152,7 +153,7 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
     if (st == KT_OK && s->shards.count == 0)
         st = kt_error_set(err, KT_ERR_INDEX, "%s: the shard list names no shard", db_specs[0]);
     if (st == KT_OK && !(s->missing = calloc(s->shards.count, sizeof *s->missing)))
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
     if (st == KT_OK)
         st = open_shards(s, err);
     if (st == KT_OK)
@@ -220,7 +221,7 @@ static void facet_free(kt_facet *f)
         free(f->items[i].value);
     free(f->items);
     f->items = NULL;
-    f->count = 0;
+    f->count = f->cap = 0;
 }
 
 static void hit_free(kt_hit *h)
@@ -260,17 +261,11 @@ static kt_status facet_add(kt_facet *f, const char *value, size_t len, uint32_t 
             return KT_OK;
         }
     }
-    kt_facet_count *grown = realloc(f->items, (f->count + 1) * sizeof *grown);
-    char *copy = malloc(len + 1);
-    if (!grown || !copy) {
-        if (grown)
-            f->items = grown;
-        free(copy);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    }
+    char *copy = NULL;
+    if (KT_GROW(f->items, f->cap, f->count + 1) != KT_OK || !(copy = malloc(len + 1)))
+        return kt_error_nomem(err);
     memcpy(copy, value, len);
     copy[len] = '\0';
-    f->items = grown;
     f->items[f->count++] = (kt_facet_count){copy, count};
     return KT_OK;
 }
@@ -350,7 +345,7 @@ static kt_status read_hits(kt_searcher *s, const xc_mset *m, const kt_highlights
     uint32_t n = xc_mset_size(m);
     r->hits = n ? calloc(n, sizeof *r->hits) : NULL;
     if (n && !r->hits)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     for (uint32_t i = 0; i < n; i++) {
         kt_hit *h = &r->hits[r->n_hits++];
         h->rank = r->offset + i + 1;
@@ -473,10 +468,10 @@ static kt_status note_missing(const kt_searcher *s, kt_result *r, kt_error *err)
     if (!s->n_missing)
         return KT_OK;
     if (!(r->shards_missing = calloc(s->n_missing, sizeof *r->shards_missing)))
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     for (size_t i = 0; i < s->n_missing; i++)
         if (!(r->shards_missing[r->n_shards_missing++] = strdup(s->missing[i])))
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
     return KT_OK;
 }
 
@@ -495,7 +490,7 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
     bool reconnected = false, replan = false;
     for (;;) {
         if (!(r = calloc(1, sizeof *r))) {
-            st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            st = kt_error_nomem(err);
             break;
         }
         s->modified = s->network = false;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "base/datadir.h"
 
 #define TCP_SCHEME "tcp://"
@@ -24,7 +25,7 @@ void kt_shards_free(kt_shard_list *list)
     }
     free(list->items);
     list->items = NULL;
-    list->count = 0;
+    list->count = list->cap = 0;
 }
 
 /* Takes ownership of name, path and host (freeing them on failure). */
@@ -32,20 +33,18 @@ static kt_status push(kt_shard_list *list, kt_shard_kind kind, char *name, char 
                       kt_error *err)
 {
     kt_status st = KT_OK;
-    kt_shard *grown = NULL;
     if (list->count == KT_SHARDS_MAX)
         st = kt_error_set(err, KT_ERR_LIMIT, "more than %d shards", KT_SHARDS_MAX);
     else if (!name || (kind == KT_SHARD_LOCAL ? !path : !host))
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    else if (!(grown = realloc(list->items, (list->count + 1) * sizeof *grown)))
-        st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(err);
+    else if (KT_GROW(list->items, list->cap, list->count + 1) != KT_OK)
+        st = kt_error_nomem(err);
     if (st != KT_OK) {
         free(name);
         free(path);
         free(host);
         return st;
     }
-    list->items = grown;
     list->items[list->count++] = (kt_shard){kind, name, path, host, port};
     return KT_OK;
 }
@@ -87,9 +86,11 @@ static kt_status push_remote(kt_shard_list *list, char *host, unsigned port, kt_
 {
     kt_buf name = KT_BUF_INIT;
     bool v6 = host && strchr(host, ':');
-    if (host)
-        kt_buf_printf(&name, TCP_SCHEME "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port);
-    return push(list, KT_SHARD_REMOTE, kt_buf_steal(&name), NULL, host, port, err);
+    char *text = NULL; /* push reports a missing name as out of memory */
+    if (host && kt_buf_printf(&name, TCP_SCHEME "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port) == KT_OK)
+        text = kt_buf_steal(&name);
+    kt_buf_free(&name);
+    return push(list, KT_SHARD_REMOTE, text, NULL, host, port, err);
 }
 
 static kt_status add_path(kt_shard_list *list, const char *path, int depth, kt_error *err);
@@ -117,7 +118,7 @@ static char *resolve(const char *file, const char *path)
     kt_buf b = KT_BUF_INIT;
     if (path[0] != '/' && slash)
         kt_buf_append(&b, file, (size_t)(slash - file + 1));
-    if (kt_buf_append_str(&b, path) != KT_OK) {
+    if (kt_buf_append_str(&b, path) != KT_OK) { /* also when the folder could not be appended */
         kt_buf_free(&b);
         return NULL;
     }
@@ -138,7 +139,7 @@ static kt_status list_line(kt_shard_list *list, const char *file, unsigned line_
             return kt_error_set(err, KT_ERR_INPUT, "%s:%u: '%s' without a path", file, line_no, type);
         char *path = resolve(file, rest);
         if (!path)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
         kt_status st = !strcmp(type, "auto") ? add_path(list, path, depth, err)
                                              : push(list, KT_SHARD_LOCAL, strdup(path), strdup(path), NULL, 0, err);
         free(path);
@@ -221,7 +222,7 @@ static kt_status add_path(kt_shard_list *list, const char *path, int depth, kt_e
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         char *stub = kt_path_join(path, STUB_NAME);
         if (!stub)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
         kt_status st = KT_OK;
         bool one_local = true;
         if (stat(stub, &sb) == 0 && S_ISREG(sb.st_mode)) {

@@ -52,10 +52,10 @@ typedef struct kt_shard {
 
 typedef struct kt_shard_list {
     kt_shard *items;
-    size_t count;
+    size_t count, cap;  /* cap: the room in items */
 } kt_shard_list;
 
-#define KT_SHARD_LIST_INIT {NULL, 0}
+#define KT_SHARD_LIST_INIT {NULL, 0, 0}
 
 /* Appends the shards spec names to list. */
 kt_status kt_shards_add(kt_shard_list *list, const char *spec, kt_error *err);

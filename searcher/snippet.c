@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "dict/normalize.h"
 #include "dict/script.h"
 
@@ -49,7 +50,7 @@ void kt_term_list_free(kt_term_list *t)
         free(t->items[i]);
     free(t->items);
     t->items = NULL;
-    t->count = 0;
+    t->count = t->cap = 0;
 }
 
 kt_status kt_term_list_add(kt_term_list *t, const char *s, size_t len, kt_error *err)
@@ -57,13 +58,11 @@ kt_status kt_term_list_add(kt_term_list *t, const char *s, size_t len, kt_error 
     for (size_t i = 0; i < t->count; i++)
         if (strlen(t->items[i]) == len && memcmp(t->items[i], s, len) == 0)
             return KT_OK;
-    char **grown = realloc(t->items, (t->count + 1) * sizeof *grown);
-    if (!grown)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    t->items = grown;
+    if (KT_GROW(t->items, t->cap, t->count + 1) != KT_OK)
+        return kt_error_nomem(err);
     char *copy = malloc(len + 1);
     if (!copy)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     memcpy(copy, s, len);
     copy[len] = '\0';
     t->items[t->count++] = copy;
@@ -88,15 +87,13 @@ static long find_in(const kt_term_list *list, const char *s, size_t len)
 
 typedef struct match_list {
     match *items;
-    size_t count;
+    size_t count, cap;
 } match_list;
 
 static kt_status push_match(match_list *l, size_t start, size_t end, size_t term, kt_error *err)
 {
-    match *grown = realloc(l->items, (l->count + 1) * sizeof *grown);
-    if (!grown)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
-    l->items = grown;
+    if (KT_GROW(l->items, l->cap, l->count + 1) != KT_OK)
+        return kt_error_nomem(err);
     l->items[l->count++] = (match){start, end, term};
     return KT_OK;
 }
@@ -198,7 +195,7 @@ static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, con
         if (k < 0 && n_readings && t->reading_len) {
             kt_buf_clear(&kana);
             if (kt_to_katakana(t->reading, t->reading_len, &kana) != KT_OK) {
-                st = kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+                st = kt_error_nomem(err);
                 break;
             }
             k = find_in(&hl->readings, kana.data, kana.len);

@@ -29,7 +29,7 @@
 /* A list of strings, each malloc'd and owned by the list. */
 typedef struct kt_term_list {
     char **items;
-    size_t count;
+    size_t count, cap;  /* cap: the room in items */
 } kt_term_list;
 
 kt_status kt_term_list_add(kt_term_list *t, const char *s, size_t len, kt_error *err); /* skips duplicates */

@@ -136,13 +136,13 @@ kt_status kt_cgi_parse(const char *query_string, kt_cgi_request *out, kt_error *
         return st;
     UriQueryListA *list = NULL;
     if (uriDissectQueryMallocExA(&list, NULL, qs, qs + len, URI_TRUE, URI_BR_DONT_TOUCH) != URI_SUCCESS)
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     out->storage = list;
     out->countries = calloc(params, sizeof *out->countries);
     out->fields = calloc(params, sizeof *out->fields);
     if (!out->countries || !out->fields) {
         kt_cgi_request_free(out);
-        return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+        return kt_error_nomem(err);
     }
     unsigned seen = 0;
     for (const UriQueryListA *p = list; p && st == KT_OK; p = p->next)

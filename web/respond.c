@@ -222,7 +222,7 @@ static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *
                  kt_searcher_shard_count(s));
         char *copy = strdup(label);
         if (!copy)
-            return kt_error_set(err, KT_ERR_NOMEM, "out of memory");
+            return kt_error_nomem(err);
         free(r->shards_missing[i]);
         r->shards_missing[i] = copy;
     }
@@ -275,9 +275,9 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
     kt_status st = withhold_shard_names(s, r, log, &err);
     FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
     if (st == KT_OK)
-        st = mem ? render(mem, creq, sreq, tmpl, r, &err) : kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        st = mem ? render(mem, creq, sreq, tmpl, r, &err) : kt_error_nomem(&err);
     if (mem && fclose(mem) != 0 && st == KT_OK)
-        st = kt_error_set(&err, KT_ERR_NOMEM, "out of memory");
+        st = kt_error_nomem(&err);
     int status;
     if (st != KT_OK) {
         log_line(log, "cannot render the results", err.message);

@@ -101,7 +101,7 @@ typedef struct kt_facet_count {
 
 typedef struct kt_facet {
     kt_facet_count *items;             /* sorted by count (most first), then by value */
-    size_t count;
+    size_t count, cap;                 /* cap: the room in items */
 } kt_facet;
 
 typedef struct kt_result {

@@ -1,4 +1,5 @@
-/* base/buf: appending bytes, strings, characters and formatted text; steal, clear and free. */
+/* base/buf: appending bytes, strings, characters and formatted text; steal, clear and free; a
+ * failed append's status kept until the buffer is emptied. */
 #include "base/buf.h"
 
 #include <stdarg.h>
@@ -140,6 +141,79 @@ static void test_steal(void **state)
     kt_buf_free(&b);
 }
 
+/* A buffer holding "協定" whose next append has failed (a size that cannot exist). */
+static void fail_an_append(kt_buf *b)
+{
+    assert_int_equal(kt_buf_append_str(b, "協定"), KT_OK);
+    assert_int_equal(kt_buf_status(b), KT_OK);
+    assert_int_equal(kt_buf_append(b, "x", SIZE_MAX), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_status(b), KT_ERR_NOMEM);
+    assert_string_equal(kt_buf_str(b), "協定");
+}
+
+static void test_failure_is_sticky(void **state)
+{
+    (void)state;
+    kt_buf b = KT_BUF_INIT;
+    assert_int_equal(kt_buf_status(&b), KT_OK);
+    fail_an_append(&b);
+    size_t cap = b.cap;
+    assert_true(cap > b.len + 1); /* room for what follows: only the status refuses it */
+
+    /* every later append does nothing and returns the status */
+    assert_int_equal(kt_buf_append(&b, "ab", 2), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_append_str(&b, "交流"), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_append_char(&b, '!'), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_printf(&b, "%d", 42), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_reserve(&b, 1), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_append(&b, "", 0), KT_ERR_NOMEM);
+    assert_string_equal(kt_buf_str(&b), "協定");
+    assert_int_equal(b.len, strlen("協定"));
+    assert_int_equal(b.cap, cap);
+    assert_int_equal(kt_buf_status(&b), KT_ERR_NOMEM);
+    kt_buf_free(&b);
+}
+
+static void test_failed_reserve_is_sticky(void **state)
+{
+    (void)state;
+    kt_buf b = KT_BUF_INIT;
+    assert_int_equal(kt_buf_append_str(&b, "a"), KT_OK);
+    assert_int_equal(kt_buf_reserve(&b, SIZE_MAX - 1), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_status(&b), KT_ERR_NOMEM);
+    assert_int_equal(kt_buf_append_char(&b, 'b'), KT_ERR_NOMEM);
+    assert_string_equal(kt_buf_str(&b), "a");
+    kt_buf_free(&b);
+}
+
+static void test_emptying_resets_the_status(void **state)
+{
+    (void)state;
+    kt_buf b = KT_BUF_INIT;
+    fail_an_append(&b);
+    kt_buf_clear(&b);
+    assert_int_equal(kt_buf_status(&b), KT_OK);
+    assert_int_equal(kt_buf_append_str(&b, "again"), KT_OK);
+    assert_string_equal(kt_buf_str(&b), "again");
+
+    kt_buf_clear(&b);
+    fail_an_append(&b);
+    char *s = kt_buf_steal(&b);
+    assert_string_equal(s, "協定");
+    free(s);
+    assert_int_equal(kt_buf_status(&b), KT_OK);
+    assert_int_equal(kt_buf_append_char(&b, 'x'), KT_OK);
+    assert_string_equal(kt_buf_str(&b), "x");
+
+    kt_buf_clear(&b);
+    fail_an_append(&b);
+    kt_buf_free(&b);
+    assert_int_equal(kt_buf_status(&b), KT_OK);
+    assert_int_equal(kt_buf_printf(&b, "%s", "y"), KT_OK);
+    assert_string_equal(kt_buf_str(&b), "y");
+    kt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +223,9 @@ int main(void)
         cmocka_unit_test(test_reserve_keeps_content),
         cmocka_unit_test(test_clear_keeps_capacity),
         cmocka_unit_test(test_steal),
+        cmocka_unit_test(test_failure_is_sticky),
+        cmocka_unit_test(test_failed_reserve_is_sticky),
+        cmocka_unit_test(test_emptying_resets_the_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,17 @@ static void test_clear_and_names(void **state)
     assert_non_null(kt_status_name((kt_status)99));
 }
 
+static void test_nomem(void **state)
+{
+    (void)state;
+    kt_error err;
+    kt_error_set(&err, KT_ERR_INPUT, "something else");
+    assert_int_equal(kt_error_nomem(&err), KT_ERR_NOMEM);
+    assert_int_equal(err.status, KT_ERR_NOMEM);
+    assert_string_equal(err.message, "out of memory");
+    assert_int_equal(kt_error_nomem(NULL), KT_ERR_NOMEM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_prefix_truncates_at_boundary),
         cmocka_unit_test(test_clear_and_names),
+        cmocka_unit_test(test_nomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 
+#include "base/grow.h"
 #include "dict/tokenizer.h"
 #include "dict_test.h"
 
@@ -37,10 +38,7 @@ static lines split_lines(char *text)
         char *nl = strchr(p, '\n');
         if (nl)
             *nl = '\0';
-        if (l.n == cap) {
-            cap = cap ? cap * 2 : 64;
-            l.line = realloc(l.line, cap * sizeof *l.line);
-        }
+        assert_int_equal(KT_GROW(l.line, cap, l.n + 1), KT_OK);
         l.line[l.n++] = p;
         if (!nl)
             break;

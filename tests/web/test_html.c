@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "base/buf.h"
+#include "base/grow.h"
 #include "kyotei/output.h"
 #include "web/html.h"
 #include "web/request.h"
@@ -133,7 +134,7 @@ static void set_hit(kt_hit *h, uint32_t rank, const char *id, const char *title,
 
 static void add_facet(kt_facet *f, const char *value, uint32_t count)
 {
-    f->items = realloc(f->items, (f->count + 1) * sizeof *f->items);
+    assert_int_equal(KT_GROW(f->items, f->cap, f->count + 1), KT_OK);
     f->items[f->count++] = (kt_facet_count){dup(value), count};
 }
 
