@@ -517,10 +517,12 @@ static kt_status next_line(kt_reader *r, bool *got, bool *too_big, size_t *line,
 
 /* One JSON object a line: known keys fill columns, others are kept as extra columns. Values are
  * strings (numbers are taken as written, null as empty). */
-static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
+/* The next line of a JSON Lines file as a JSON object (*obj NULL at the end of the file). */
+static kt_status jsonl_object(kt_reader *r, kt_agreement *a, json_t **obj, bool *has_row, kt_error *err)
 {
     bool got, too_big;
     size_t line = r->line;
+    *obj = NULL;
     kt_status st = next_line(r, &got, &too_big, &line, err);
     if (st != KT_OK || !got) {
         *has_row = st != KT_OK;
@@ -536,67 +538,84 @@ static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_err
     if (bad != (size_t)-1)
         return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: not valid UTF-8 text (byte %zu)", r->path, line, bad + 1);
     json_error_t jerr;
-    json_t *obj = json_loadb(r->line_buf.data, r->line_buf.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-    if (!json_is_object(obj)) {
-        json_decref(obj);
-        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: not a JSON object%s%s", r->path, line, obj ? "" : ": ",
-                            obj ? "" : jerr.text);
+    json_t *parsed = json_loadb(r->line_buf.data, r->line_buf.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (!json_is_object(parsed)) {
+        json_decref(parsed);
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: not a JSON object%s%s", r->path, line, parsed ? "" : ": ",
+                            parsed ? "" : jerr.text);
     }
+    *obj = parsed;
+    return KT_OK;
+}
+
+/* One member's value as the cell's text (malloc'd): a string as is, a number as written, null as
+ * empty. The line was checked as written, but a JSON escape (\b, \u0000) decodes to a control
+ * character that check never saw. NULs are let through the parser (JSON_ALLOW_NUL) to get this
+ * message, which names the column, rather than the parser's. The key is checked first, so that no
+ * message echoes a control character. */
+static kt_status jsonl_cell_text(const kt_reader *r, size_t line, const char *key, json_t *value, char **text,
+                                 kt_error *err)
+{
+    *text = NULL;
+    if (kt_text_invalid_at(key, strlen(key)) != (size_t)-1)
+        return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: a key holds a control character", r->path, line);
+    if (json_is_string(value)) {
+        if (kt_text_invalid_at(json_string_value(value), json_string_length(value)) != (size_t)-1)
+            return kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: '%s' holds a control character", r->path, line, key);
+        *text = strdup(json_string_value(value));
+    } else if (json_is_number(value)) {
+        *text = json_dumps(value, JSON_ENCODE_ANY);
+    } else if (json_is_null(value)) {
+        *text = strdup("");
+    } else {
+        return kt_error_set(err, KT_ERR_INPUT, "%s:%zu: '%s' must be text, a number or null", r->path, line, key);
+    }
+    return *text ? KT_OK : kt_error_nomem(err);
+}
+
+/* The cell goes to its column, or is kept as an extra column under its key; text is taken over. */
+static kt_status jsonl_keep_cell(const kt_reader *r, kt_agreement *a, size_t *extra_cap, const char *key, char *text,
+                                 kt_error *err)
+{
+    kt_column c = kt_column_from_name(key);
+    if (c != KT_COL_COUNT) {
+        free(a->col[c]);
+        a->col[c] = text;
+        return KT_OK;
+    }
+    if (a->n_extra + KT_COL_COUNT >= KT_READER_MAX_COLUMNS) {
+        free(text);
+        return kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: more than %d keys", r->path, a->line, KT_READER_MAX_COLUMNS);
+    }
+    char *name = NULL;
+    if (KT_GROW(a->extra, *extra_cap, a->n_extra + 1) != KT_OK || !(name = strdup(key))) {
+        free(name);
+        free(text);
+        return kt_error_nomem(err);
+    }
+    a->extra[a->n_extra++] = (kt_extra_column){name, text};
+    return KT_OK;
+}
+
+static kt_status jsonl_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
+{
+    json_t *obj;
+    kt_status st = jsonl_object(r, a, &obj, has_row, err);
+    if (st != KT_OK || !obj)
+        return st;
     const char *key;
     json_t *value;
     size_t extra_cap = a->n_extra; /* the room in a->extra */
-    st = KT_OK;
     json_object_foreach(obj, key, value) {
-        char *text = NULL;
-        /* The line was checked as written, but a JSON escape (\b, \u0000) decodes to a control
-         * character that check never saw. NULs are let through the parser (JSON_ALLOW_NUL) to get
-         * this message, which names the column, rather than the parser's. The key is checked first,
-         * so that no message echoes a control character. */
-        if (kt_text_invalid_at(key, strlen(key)) != (size_t)-1) {
-            st = kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: a key holds a control character", r->path, line);
+        char *text;
+        st = jsonl_cell_text(r, a->line, key, value, &text, err);
+        if (st == KT_OK)
+            st = jsonl_keep_cell(r, a, &extra_cap, key, text, err);
+        if (st != KT_OK)
             break;
-        }
-        if (json_is_string(value)) {
-            if (kt_text_invalid_at(json_string_value(value), json_string_length(value)) != (size_t)-1) {
-                st = kt_error_set(err, KT_ERR_ENCODING, "%s:%zu: '%s' holds a control character", r->path, line,
-                                  key);
-                break;
-            }
-            text = strdup(json_string_value(value));
-        } else if (json_is_number(value)) {
-            text = json_dumps(value, JSON_ENCODE_ANY);
-        } else if (json_is_null(value)) {
-            text = strdup("");
-        } else {
-            st = kt_error_set(err, KT_ERR_INPUT, "%s:%zu: '%s' must be text, a number or null", r->path, line, key);
-            break;
-        }
-        if (!text) {
-            st = kt_error_nomem(err);
-            break;
-        }
-        kt_column c = kt_column_from_name(key);
-        if (c != KT_COL_COUNT) {
-            free(a->col[c]);
-            a->col[c] = text;
-            continue;
-        }
-        if (a->n_extra + KT_COL_COUNT >= KT_READER_MAX_COLUMNS) {
-            free(text);
-            st = kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: more than %d keys", r->path, line, KT_READER_MAX_COLUMNS);
-            break;
-        }
-        char *name = NULL;
-        if (KT_GROW(a->extra, extra_cap, a->n_extra + 1) != KT_OK || !(name = strdup(key))) {
-            free(name);
-            free(text);
-            st = kt_error_nomem(err);
-            break;
-        }
-        a->extra[a->n_extra++] = (kt_extra_column){name, text};
     }
     json_decref(obj);
-    return st == KT_OK ? check_agreement(r, a, line, err) : st;
+    return st == KT_OK ? check_agreement(r, a, a->line, err) : st;
 }
 
 kt_status kt_reader_next(kt_reader *r, kt_agreement *a, bool *has_row, kt_error *err)
