@@ -200,6 +200,10 @@ static kt_status kt_run(kt_searcher *s, kt_search_request *req, mode what, forma
     if (st != KT_OK)
         return st;
     static const kt_text_style bold = {"\033[1m", "\033[0m"}, plain = {"**", "**"};
+    /* a count is one number on standard output; what was not searched goes to standard error */
+    for (size_t i = 0; what == MODE_COUNT && fmt != FORMAT_JSON && i < r->ignored.count; i++)
+        fprintf(stderr, "kyotei-search: not searched: %s (%s)\n", r->ignored.items[i].word,
+                kt_ignored_reason_text(r->ignored.items[i].reason));
     if (what == MODE_COUNT)
         st = fmt == FORMAT_JSON ? kt_write_count_json(stdout, r, err) : kt_write_count_text(stdout, r, err);
     else if (what == MODE_FACETS)

@@ -587,9 +587,11 @@ static kt_status jsonl_keep_cell(const kt_reader *r, kt_agreement *a, size_t *ex
         free(text);
         return kt_error_set(err, KT_ERR_LIMIT, "%s:%zu: more than %d keys", r->path, a->line, KT_READER_MAX_COLUMNS);
     }
-    char *name = NULL;
-    if (KT_GROW(a->extra, *extra_cap, a->n_extra + 1) != KT_OK || !(name = strdup(key))) {
-        free(name);
+    size_t cap = *extra_cap;
+    kt_status grown = KT_GROW(a->extra, cap, a->n_extra + 1);
+    *extra_cap = cap;
+    char *name = grown == KT_OK ? strdup(key) : NULL;
+    if (!name) {
         free(text);
         return kt_error_nomem(err);
     }

@@ -74,6 +74,8 @@ kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err)
         st = load_vocab(data_dir, "fields.tsv", &lex->fields, err);
     if (st == KT_OK)
         st = load_vocab(data_dir, "synonyms.tsv", &lex->synonyms, err);
+    if (st == KT_OK)
+        st = load_vocab(data_dir, "phrasing.tsv", &lex->phrasing, err);
     if (st == KT_OK && !(lex->data_dir = strdup(data_dir)))
         st = kt_error_nomem(err);
     if (st != KT_OK) {
@@ -92,6 +94,7 @@ void kt_lexicon_close(kt_lexicon *lex)
     kt_vocab_free(lex->countries);
     kt_vocab_free(lex->fields);
     kt_vocab_free(lex->synonyms);
+    kt_vocab_free(lex->phrasing);
     free(lex->data_dir);
     free(lex);
 }

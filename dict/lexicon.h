@@ -6,6 +6,7 @@
  *   <data_dir>/countries.tsv  the country vocabulary
  *   <data_dir>/fields.tsv     the field vocabulary
  *   <data_dir>/synonyms.tsv   groups of words that mean the same (a query for one finds the others)
+ *   <data_dir>/phrasing.tsv   request phrasing (探す, 知る, 関する): words of a query that are not searched
  *
  * Ownership: the caller owns the kt_lexicon and closes it with kt_lexicon_close. It holds one
  * MeCab tagger, so use one lexicon per thread.
@@ -31,6 +32,7 @@ typedef struct kt_lexicon {
     kt_vocab *countries;
     kt_vocab *fields;
     kt_vocab *synonyms;
+    kt_vocab *phrasing;  /* query words that say what to do, not what to find (dict/phrasing.tsv) */
     char *data_dir;  /* where it was loaded from */
 } kt_lexicon;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "dict/era.h"
 #include "dict/terms.h"
 #include "schema/dimension.h"
 #include "schema/record.h"
@@ -75,6 +76,17 @@ static kt_status index_text(kt_lexicon *lex, xc_doc *doc, const char *text, cons
 {
     text_sink sink = {doc, title, *pos, *pos};
     kt_status st = kt_terms_of_text(lex->tokenizer, text, strlen(text), KT_LAYERS_ALL, add_term, &sink, err);
+    /* an era year in the text is also its Western year, as a word: 2016 finds 平成28年 (dict/era.h) */
+    size_t at = 0, len = strlen(text), start, end;
+    int year;
+    while (st == KT_OK && kt_era_find(text + at, len - at, &year, &start, &end)) {
+        char western[8];
+        int n = snprintf(western, sizeof western, "%d", year);
+        st = add_prefixed(doc, "", western, (size_t)n, false, 0, 1, err);
+        if (st == KT_OK && title)
+            st = add_prefixed(doc, KT_PREFIX_TITLE, western, (size_t)n, false, 0, 1, err);
+        at += end;
+    }
     if (st != KT_OK)
         kt_error_prefix(err, "%s", column);
     pos->word = sink.end.word + KT_POSITION_GAP;

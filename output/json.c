@@ -69,6 +69,26 @@ static json_t *note_missing(json_t *doc, const kt_result *r)
     return doc;
 }
 
+/* "ignored": every part of the query that was not searched, with its reason — always in a whole
+ * result (`always`), so that a program can rely on the key; in counts and facets when there is one. */
+static json_t *note_ignored(json_t *doc, const kt_result *r, bool always)
+{
+    if (!doc || (!always && !r->ignored.count))
+        return doc;
+    json_t *list = json_array();
+    for (size_t i = 0; i < r->ignored.count; i++) {
+        const kt_ignored *g = &r->ignored.items[i];
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "word", g->word, "reason",
+                                              kt_ignored_reason_name(g->reason), "why",
+                                              kt_ignored_reason_text(g->reason)));
+    }
+    if (json_array_size(list) != r->ignored.count || json_object_set_new(doc, "ignored", list) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 /* Writes doc (NULL: it could not be built) indented, or on one line with `compact`, one object a
  * document, and frees it. */
 static kt_status dump_as(FILE *out, json_t *doc, bool compact, kt_error *err)
@@ -100,7 +120,7 @@ static kt_status write_result(FILE *out, const kt_result *r, const char *query, 
         json_decref(doc);
         doc = NULL;
     }
-    return dump_as(out, note_missing(doc, r), compact, err);
+    return dump_as(out, note_missing(note_ignored(doc, r, true), r), compact, err);
 }
 
 kt_status kt_write_json(FILE *out, const kt_result *r, const char *query, kt_error *err)
@@ -117,11 +137,11 @@ kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err)
 {
     json_t *doc = json_pack("{s:i, s:b, s:{s:o, s:o}}", "total", (json_int_t)r->total, "partial", r->partial,
                             "facets", "country", facet_json(&r->countries), "field", facet_json(&r->fields));
-    return dump(out, note_missing(doc, r), err);
+    return dump(out, note_missing(note_ignored(doc, r, false), r), err);
 }
 
 kt_status kt_write_count_json(FILE *out, const kt_result *r, kt_error *err)
 {
     json_t *doc = json_pack("{s:i, s:b}", "total", (json_int_t)r->total, "partial", r->partial);
-    return dump_as(out, note_missing(doc, r), true, err);
+    return dump_as(out, note_missing(note_ignored(doc, r, false), r), true, err);
 }

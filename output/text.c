@@ -38,9 +38,20 @@ static void put_missing(FILE *out, const kt_result *r)
     fputs("\n\n", out);
 }
 
+/* One line a part of the query that was not searched: nothing typed is dropped in silence. */
+static void put_ignored(FILE *out, const kt_result *r)
+{
+    for (size_t i = 0; i < r->ignored.count; i++)
+        fprintf(out, "Not searched: %s (%s)\n", r->ignored.items[i].word,
+                kt_ignored_reason_text(r->ignored.items[i].reason));
+    if (r->ignored.count)
+        fputc('\n', out);
+}
+
 kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *style, kt_error *err)
 {
     put_missing(out, r);
+    put_ignored(out, r);
     if (r->partial)
         fputs("No agreement has all the words; these have some of them:\n\n", out);
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -81,6 +92,7 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
 kt_status kt_write_facets_text(FILE *out, const kt_result *r, kt_error *err)
 {
     put_missing(out, r);
+    put_ignored(out, r);
     fprintf(out, "%u agreement%s%s\n", r->total, r->total == 1 ? "" : "s",
             r->partial ? " (partial: no agreement has every word)" : "");
     put_facet(out, "country", &r->countries);

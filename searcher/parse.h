@@ -6,12 +6,19 @@
  *   "経済交流"             a phrase (also “…”)
  *   country:台湾 field:観光 municipality:仙台市 prefecture:宮城県 title:覚書
  *   signed:2010..2016  signed:2010..  signed:..2016  signed:2012
+ *   観光 AND 医療  観光 かつ 医療    the same as 観光 医療
+ *   観光 または 医療                 the same as 観光 OR 医療
+ *   交流 NOT 中国  交流 中国 以外  交流 中国以外    the same as 交流 -中国
+ *   平成28年  H28  令和元年  2016年  a year: signed in it, or named in the text (dict/era.h)
  *
- * The parser never fails on what people type: an unbalanced quote runs to the end, a dangling
- * OR or a lone minus is ignored, an unknown prefix (`http:`) is part of the word. Full-width
- * forms of the syntax characters (　＂－：ＯＲ) work like their ASCII forms.
+ * The parser never fails on what people type: an unbalanced quote runs to the end; a dangling
+ * OR, NOT or 以外, a lone minus and a signed: that names no years are not searched and are listed
+ * in *ignored with the reason; an unknown prefix (`foo:bar`) is part of the word and listed as no
+ * prefix (a URL's `http://` is not). Full-width forms of the syntax characters (　＂－：ＯＲ ＡＮＤ
+ * ＮＯＴ) work like their ASCII forms.
  *
- * Ownership: kt_parse returns a tree the caller frees with kt_qnode_free. Errors: KT_ERR_NOMEM,
+ * Ownership: kt_parse returns a tree the caller frees with kt_qnode_free, and adds to *ignored
+ * (which may be NULL; the caller owns it, and on error it is left empty). Errors: KT_ERR_NOMEM,
  * KT_ERR_LIMIT (more than KT_PARSE_MAX_NODES words and operators).
  */
 #ifndef KT_SEARCHER_PARSE_H
@@ -46,8 +53,12 @@ typedef struct kt_qnode {
     size_t n_kids, kids_cap;   /* kids_cap: the room in kids */
 } kt_qnode;
 
-kt_status kt_parse(const char *query, kt_qnode **out, kt_error *err);
+kt_status kt_parse(const char *query, kt_qnode **out, kt_ignored_list *ignored, kt_error *err);
 void kt_qnode_free(kt_qnode *n);  /* NULL allowed */
+
+/* The node the parser makes of one bare word text[0..len) (a WORD, or for a year the OR of the
+ * word and the signing year): for the query builder, which cuts a sentence into words. */
+kt_status kt_qnode_word(const char *text, size_t len, kt_qnode **out);
 
 /* A one-line rendering of the tree, for tests and fuzzing: AND(WORD(a) OR(WORD(b) WORD(c)) -WORD(d)).
  * malloc'd; NULL when memory runs out. */

@@ -11,7 +11,9 @@
 #include "dict/terms.h"
 #include "schema/dimension.h"
 #include "schema/schema.h"
+#include "searcher/ignored.h"
 #include "searcher/parse.h"
+#include "searcher/sentence.h"
 
 /* ---- owned lists of subqueries ---- */
 
@@ -35,6 +37,7 @@ typedef struct builder {
     kt_lexicon *lex;
     xc_db *db;
     kt_highlights *hl;
+    kt_ignored_list *ignored; /* the parts of the query not searched */
     kt_error *err;
     kt_status st;
 } builder;
@@ -50,6 +53,12 @@ static void out_of_memory(builder *b)
 {
     if (b->st == KT_OK)
         b->st = kt_error_nomem(b->err);
+}
+
+static void ignore(builder *b, const char *text, kt_ignored_reason reason)
+{
+    if (b->st == KT_OK && text && kt_ignored_add(b->ignored, text, strlen(text), reason) != KT_OK)
+        out_of_memory(b);
 }
 
 /* Adds q (which may be NULL: nothing to add) to v, taking ownership. */
@@ -370,9 +379,12 @@ static xc_query *node_query(builder *b, const kt_qnode *n);
 static xc_query *or_query(builder *b, const kt_qnode *n)
 {
     qvec alts = {0};
-    for (size_t i = 0; i < n->n_kids; i++)
-        if (!n->kids[i]->negated) /* "a OR -b" has no useful meaning: the -b is dropped */
+    for (size_t i = 0; i < n->n_kids; i++) {
+        if (n->kids[i]->negated) /* "a OR -b" has no useful meaning: the -b is dropped, and said */
+            ignore(b, n->kids[i]->text, KT_IGNORED_NEGATED_OR);
+        else
             qvec_push(b, &alts, node_query(b, n->kids[i]));
+    }
     return combine(b, XC_OP_OR, &alts);
 }
 
@@ -420,6 +432,25 @@ static size_t scored_clauses(const kt_qnode *root)
     return n;
 }
 
+/* A clause of the partial form: its BM25 weight, and KT_WEIGHT_COORDINATION for matching it at all.
+ * The partial form is an OR, where BM25 alone can rank an agreement with one word of three above
+ * one with two (a rare word in a short title outweighs two common ones); counting the clauses
+ * first ranks those with the most words on top, then the rarest words by BM25, as people expect
+ * of "the best partial matches" (coordination-level matching, as in early SMART and Lucene's
+ * coord). q is taken over. */
+static void push_coordinated(builder *b, qvec *scored, xc_query *q)
+{
+    if (!q || b->st != KT_OK) {
+        xc_query_free(q);
+        return;
+    }
+    xc_query *counted = NULL;
+    xc_error xe;
+    if (xc_query_constant(q, KT_WEIGHT_COORDINATION, &counted, &xe) != XC_OK)
+        binding_failed(b, &xe);
+    qvec_push(b, scored, pair(b, XC_OP_OR, q, counted));
+}
+
 /* The whole query: scored clauses (all, or any for the partial form), then the filters, then the
  * exclusions. Returns a match-all query when there is nothing to score. */
 static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
@@ -429,10 +460,14 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
     for (size_t i = 0; i < root->n_kids; i++) {
         const kt_qnode *n = root->kids[i];
         xc_query *q = node_query(b, n);
+        if (!q && n->kind == KT_Q_WORD)
+            ignore(b, n->text, KT_IGNORED_NO_WORD); /* only particles or symbols: from, です, ・ */
         if (n->negated)
             qvec_push(b, &excluded, q);
         else if (n->kind == KT_Q_FILTER || n->kind == KT_Q_SIGNED)
             qvec_push(b, &groups[group_of(n)], q);
+        else if (any)
+            push_coordinated(b, &scored, q);
         else
             qvec_push(b, &scored, q);
     }
@@ -468,10 +503,14 @@ kt_status kt_query_build(kt_lexicon *lex, xc_db *db, const kt_search_request *re
 {
     memset(out, 0, sizeof *out);
     kt_qnode *root;
-    kt_status st = kt_parse(req->query, &root, err);
-    if (st != KT_OK)
+    kt_status st = kt_parse(req->query, &root, &out->ignored, err);
+    if (st == KT_OK && (st = kt_sentences_split(lex, root, &out->ignored, err)) != KT_OK)
+        kt_qnode_free(root);
+    if (st != KT_OK) {
+        kt_query_plan_free(out);
         return st;
-    builder b = {lex, db, &out->highlights, err, KT_OK};
+    }
+    builder b = {lex, db, &out->highlights, &out->ignored, err, KT_OK};
     out->strict = root_query(&b, root, req, false);
     if (scored_clauses(root) >= 2) {
         kt_highlights ignored = {0}; /* the strict form already collected every highlight */
@@ -492,5 +531,6 @@ void kt_query_plan_free(kt_query_plan *plan)
     xc_query_free(plan->strict);
     xc_query_free(plan->partial);
     kt_highlights_free(&plan->highlights);
+    kt_ignored_list_free(&plan->ignored);
     memset(plan, 0, sizeof *plan);
 }

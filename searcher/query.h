@@ -13,8 +13,10 @@
  * query's prefixes and from the request) are boolean: several values of one facet OR together,
  * different facets AND; they never change the ranking.
  *
+ * A sentence typed without spaces is first cut into its words (searcher/sentence.h).
  * A query of two or more words also gets a `partial` form, where any word may match, for when no
- * agreement has them all.
+ * agreement has them all: ranked by how many of the words an agreement has, then by BM25.
+ * Every part of the query that is not searched lands in the plan's `ignored`, with the reason.
  *
  * Ownership: the plan owns its queries and highlights; kt_query_plan_free releases them.
  * Errors: KT_ERR_ENCODING (invalid UTF-8), KT_ERR_LIMIT (too many words), KT_ERR_NOMEM,
@@ -34,11 +36,15 @@
 #define KT_WEIGHT_NGRAM 0.5
 #define KT_WEIGHT_READING 0.4
 #define KT_WEIGHT_ALIAS 0.8
+/* What matching one more clause is worth in the partial form: more than any BM25 sum of a query
+ * (a clause's layers weigh a few tens at most), so the number of clauses matched ranks first. */
+#define KT_WEIGHT_COORDINATION 1000.0
 
 typedef struct kt_query_plan {
     xc_query *strict;       /* every word must match */
     xc_query *partial;      /* any word may match; NULL when that would be the same query */
     kt_highlights highlights;
+    kt_ignored_list ignored; /* what was typed and is not searched, with the reason */
 } kt_query_plan;
 
 /* db may be NULL; with it, a municipality: or prefecture: value that no agreement has exactly is

@@ -7,6 +7,7 @@
 #include "dict/normalize.h"
 #include "schema/record.h"
 #include "schema/schema.h"
+#include "searcher/ignored.h"
 #include "searcher/query.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
@@ -249,6 +250,7 @@ void kt_result_free(kt_result *r)
     for (size_t i = 0; i < r->n_shards_missing; i++)
         free(r->shards_missing[i]);
     free(r->shards_missing);
+    kt_ignored_list_free(&r->ignored);
     free(r);
 }
 
@@ -508,6 +510,10 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
             if ((st = kt_query_build(s->lex, s->db, req, &plan, err)) != KT_OK)
                 return st;
         }
+    }
+    if (st == KT_OK) { /* the result says what of the query was not searched */
+        r->ignored = plan.ignored;
+        plan.ignored = (kt_ignored_list){NULL, 0, 0};
     }
     kt_query_plan_free(&plan);
     if (st != KT_OK) {

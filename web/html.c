@@ -424,6 +424,34 @@ static void pagination(html *h, const kt_search_request *req, const kt_result *r
     raw(h, "</nav>\n");
 }
 
+
+/* Why a part of the query was not searched, in the page's language (kt_ignored_reason's order). */
+static const char *const ignored_reasons_ja[KT_IGNORED_REASON_COUNT] = {
+    [KT_IGNORED_NO_WORD] = "助詞・記号だけで、検索する語がありません",
+    [KT_IGNORED_PHRASING] = "依頼の言い回しなので検索していません",
+    [KT_IGNORED_OPERATOR] = "演算子の対象がありません",
+    [KT_IGNORED_NEGATED_OR] = "OR の中の除外（-語）は使えません",
+    [KT_IGNORED_BAD_RANGE] = "年または年の範囲（signed:2010..2016）として読めません",
+    [KT_IGNORED_NOT_A_PREFIX] = "この接頭辞はありません。文字列として検索しました",
+};
+
+/* Nothing typed is dropped in silence: the words not searched, each with its reason. */
+static void put_ignored(html *h, const kt_result *r)
+{
+    if (!r->ignored.count)
+        return;
+    raw(h, "<ul class=\"kt-ignored\">\n");
+    for (size_t i = 0; i < r->ignored.count; i++) {
+        const kt_ignored *g = &r->ignored.items[i];
+        raw(h, "<li>「");
+        esc(h, g->word);
+        raw(h, "」: ");
+        esc(h, (unsigned)g->reason < KT_IGNORED_REASON_COUNT ? ignored_reasons_ja[g->reason] : "");
+        raw(h, "</li>\n");
+    }
+    raw(h, "</ul>\n");
+}
+
 static void fragment(html *h, const kt_search_request *req, const kt_result *r)
 {
     raw(h, "<div class=\"kyotei\">\n<div class=\"kt-main\">\n");
@@ -435,6 +463,7 @@ static void fragment(html *h, const kt_search_request *req, const kt_result *r)
         rawf(h, "<p class=\"kt-incomplete\" role=\"status\">索引の一部（%zu件）が応答しなかったため、"
                 "ここに含まれていない協定があります。件数と絞り込みの数も、応答した索引の分だけです。</p>\n",
              r->n_shards_missing);
+    put_ignored(h, r);
     if (r->partial)
         raw(h, "<p class=\"kt-partial\">すべての語を含む協定は見つかりませんでした。"
                "一部の語を含む協定を表示しています。</p>\n");

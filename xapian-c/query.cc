@@ -93,6 +93,20 @@ xc_status xc_query_scale(const xc_query *q, double factor, xc_query **out, xc_er
     });
 }
 
+xc_status xc_query_constant(const xc_query *q, double weight, xc_query **out, xc_error *err) {
+    XC_REQUIRE(q != NULL, err);
+    XC_REQUIRE(out != NULL, err);
+    if (!std::isfinite(weight) || weight < 0)
+        return fail(err, XC_ERR_INVALID, "%s: weight %g is not a finite number >= 0", __func__, weight);
+    return guard(err, [&] {
+        // release(): the query owns the source from here on (Xapian's reference counting)
+        Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight))->release());
+        return new_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, 0.0),
+                                       fixed),
+                         out);
+    });
+}
+
 bool xc_query_is_empty(const xc_query *q) {
     return !q || q->q.empty();
 }

@@ -341,6 +341,12 @@ xc_status xc_query_value_range(unsigned slot, const char *lo, size_t lo_len, con
  * @retval XC_ERR_INVALID  factor negative or not finite */
 xc_status xc_query_scale(const xc_query *q, double factor, xc_query **out, xc_error *err);
 
+/* The documents q matches, each weighing exactly `weight` whatever q's own weights (q made boolean
+ * and ANDed with Xapian's FixedWeightPostingSource, which remote shards also know). OR'd beside q,
+ * it counts matched clauses: coordination-level ranking where BM25 alone would not.
+ * @retval XC_ERR_INVALID  weight negative or not finite */
+xc_status xc_query_constant(const xc_query *q, double weight, xc_query **out, xc_error *err);
+
 /* True for a match-nothing query (and for NULL). */
 bool xc_query_is_empty(const xc_query *q);
 

@@ -104,9 +104,37 @@ typedef struct kt_facet {
     size_t count, cap;                 /* cap: the room in items */
 } kt_facet;
 
+/* Why a part of the query was not searched. Nothing typed is dropped in silence: every word is
+ * either searched or listed in kt_result.ignored with one of these. */
+typedef enum kt_ignored_reason {
+    KT_IGNORED_NO_WORD,                /* only particles, endings or symbols: no word to look for */
+    KT_IGNORED_PHRASING,               /* request phrasing (探しています, について知りたい): dict/phrasing.tsv */
+    KT_IGNORED_OPERATOR,               /* OR, NOT, 以外 or a lone - with nothing to apply to */
+    KT_IGNORED_NEGATED_OR,             /* a -word inside OR: "a OR -b" has no useful meaning */
+    KT_IGNORED_BAD_RANGE,              /* signed: with something that is not a year or a range of years */
+    KT_IGNORED_NOT_A_PREFIX,           /* foo:bar — foo: is no prefix of the language; the text is searched */
+    KT_IGNORED_REASON_COUNT
+} kt_ignored_reason;
+
+typedef struct kt_ignored {
+    char *word;                        /* as typed (NFKC-normalised for words found by MeCab) */
+    kt_ignored_reason reason;
+} kt_ignored;
+
+typedef struct kt_ignored_list {
+    kt_ignored *items;                 /* in the order of the query */
+    size_t count, cap;                 /* cap: the room in items */
+} kt_ignored_list;
+
+/* A short name of the reason for machines (JSON "reason": "phrasing") and a sentence for people
+ * (English); static strings, "" for a value out of range. */
+const char *kt_ignored_reason_name(kt_ignored_reason r);
+const char *kt_ignored_reason_text(kt_ignored_reason r);
+
 typedef struct kt_result {
     uint32_t total;                    /* exact number of matching agreements */
     bool partial;                      /* no agreement matched every word: these match some of them */
+    kt_ignored_list ignored;           /* the parts of the query that were not searched, and why */
     uint32_t offset, limit;
     kt_hit *hits;
     size_t n_hits;

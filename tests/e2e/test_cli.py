@@ -264,6 +264,75 @@ class SearchQuality(TempDirTest):
         self.assertFalse(strict["partial"])
 
 
+class AsPeopleType(TempDirTest):
+    """Sentences without spaces, era years, operator words, and nothing dropped in silence."""
+
+    def test_a_sentence_gives_the_answer_of_its_words(self):
+        for sentence, spaced, first in (
+                ("中国との医療に関する協定を探しています", "中国 医療 協定", "iwate-003"),
+                ("フィンランドの協定", "フィンランド 協定", "sendai-005"),
+                ("青少年の交流について知りたい", "青少年 交流", "akita-008")):
+            got, result = ids_for(sentence)
+            want, _ = ids_for(spaced)
+            self.assertEqual(got[:1], [first], sentence)
+            self.assertEqual(got, want, sentence)
+            reasons = {(g["word"], g["reason"]) for g in result["ignored"]}
+            self.assertTrue(all(r == "phrasing" for _, r in reasons), reasons)
+
+    def test_request_phrasing_is_said_not_searched(self):
+        result, _ = search_json("中国との医療に関する協定を探しています")
+        self.assertIn({"word": "探し", "reason": "phrasing"},
+                      [{"word": g["word"], "reason": g["reason"]} for g in result["ignored"]])
+        p = run("kyotei-search", "中国との医療に関する協定を探しています")
+        self.assertIn("Not searched: 探し (request phrasing", p.stdout)
+
+    def test_partial_answers_rank_agreements_with_more_words_first(self):
+        # no agreement is about tourism and medicine in China; several have two of the three
+        result, _ = search_json("--limit", "100", "観光", "医療", "中国")
+        self.assertTrue(result["partial"])
+        words = ("観光", "医療", "中国")
+
+        def matched(hit):
+            text = " ".join([hit["title"], hit["description"], hit["partner"], hit["country"], *hit["fields"]])
+            return sum(w in text for w in words)
+        counts = [matched(h) for h in result["hits"]]
+        self.assertEqual(counts[0], 2)
+        self.assertEqual(counts, sorted(counts, reverse=True), counts)
+
+    def test_era_years_are_signing_years(self):
+        for query in ("平成28年", "H28", "2016年"):
+            result, _ = search_json("--limit", "100", query)
+            self.assertGreater(result["total"], 0, query)
+            self.assertTrue(all(h["signed"].startswith("2016") for h in result["hits"]), query)
+        era, _ = search_json("--count", "平成28年")
+        western, _ = search_json("--count", "signed:2016")
+        self.assertEqual(era["total"], western["total"])
+
+    def test_era_years_in_the_text_are_found_by_the_western_year(self):
+        # sendai-001 says 平成24年1月27日 in its description and was signed in 2006
+        got, _ = ids_for("2012")
+        self.assertIn("sendai-001", got)
+
+    def test_operator_words(self):
+        self.assertEqual(ids_for("交流 NOT 中国")[0], ids_for("交流 -中国")[0])
+        self.assertEqual(ids_for("交流 中国以外")[0], ids_for("交流 -中国")[0])
+        self.assertEqual(ids_for("観光 または 医療")[0], ids_for("観光 OR 医療")[0])
+        self.assertEqual(ids_for("観光 AND 医療")[0], ids_for("観光 医療")[0])
+
+    def test_nothing_dropped_in_silence(self):
+        for query, word, reason in (("signed:abc 観光", "signed:abc", "bad_range"),
+                                    ("foo:bar", "foo:", "not_a_prefix"),
+                                    ("観光 OR -中国", "中国", "negated_or"),
+                                    ("観光 NOT", "NOT", "operator"),
+                                    ("観光 ・", "・", "no_word")):
+            result, _ = search_json(query)
+            self.assertIn({"word": word, "reason": reason},
+                          [{"word": g["word"], "reason": g["reason"]} for g in result["ignored"]], query)
+        p = run("kyotei-search", "--count", "signed:abc", "観光")
+        self.assertIn("not searched: signed:abc", p.stderr)
+        self.assertEqual(p.stdout.strip(), search_json("--count", "観光")[0]["total"].__str__())
+
+
 class Analysts(TempDirTest):
     """Getting everything out: counts, facets, cross-tables and exports."""
 

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     kt_error err = {0};
     kt_qnode *tree = NULL;
-    kt_status st = kt_parse(q, &tree, &err);
+    kt_status st = kt_parse(q, &tree, NULL, &err);
     if (st == KT_OK) {
         FUZZ_CHECK(tree && tree->kind == KT_Q_AND, "the top is not an AND");
         FUZZ_CHECK(count_nodes(tree) <= 2 * KT_PARSE_MAX_NODES + 1, "%zu nodes", count_nodes(tree));

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/grow.h"
+#include "searcher/ignored.h"
 #include "kyotei/output.h"
 #include "web/html.h"
 #include "web/request.h"
@@ -304,6 +305,22 @@ static void test_partial_empty_and_past_the_end(void **state)
     kt_result_free(r);
 }
 
+static void test_words_not_searched_are_shown_escaped(void **state)
+{
+    (void)state;
+    kt_search_request req = {.query = "<b>x</b>:y 探しています", .limit = 10};
+    kt_result *r = hostile_result();
+    assert_int_equal(kt_ignored_add(&r->ignored, "<b>x</b>:", strlen("<b>x</b>:"), KT_IGNORED_NOT_A_PREFIX), KT_OK);
+    assert_int_equal(kt_ignored_add(&r->ignored, "探し", strlen("探し"), KT_IGNORED_PHRASING), KT_OK);
+    char *html = render_fragment(&req, r);
+    assert_contains(html, "<ul class=\"kt-ignored\">");
+    assert_contains(html, "<li>「&lt;b&gt;x&lt;/b&gt;:」: この接頭辞はありません。文字列として検索しました</li>");
+    assert_contains(html, "<li>「探し」: 依頼の言い回しなので検索していません</li>");
+    assert_lacks(html, "<b>x</b>");
+    free(html);
+    kt_result_free(r);
+}
+
 static void test_pagination_is_capped(void **state)
 {
     (void)state;
@@ -390,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_fragment_structure),
         cmocka_unit_test(test_partial_empty_and_past_the_end),
         cmocka_unit_test(test_pagination_is_capped),
+        cmocka_unit_test(test_words_not_searched_are_shown_escaped),
         cmocka_unit_test(test_built_in_page),
         cmocka_unit_test(test_templates),
     };
