@@ -44,8 +44,9 @@ run_example() {  # PROGRAM: runs it for 青少年 交流 and checks the first hi
 
 # shellcheck disable=SC2046  # pkg-config's words are meant to be split
 "$cc" "${strict[@]}" -o "$tmp/search-shared" "$src/examples/search.c" $(pkg-config --cflags --libs kyotei)
-LD_LIBRARY_PATH=$libdir ldd "$tmp/search-shared" | grep -q "libkyotei.so.0 => $libdir/" ||
-  fail "the shared example does not load libkyotei.so.0 from $libdir"
+# (outputs are read whole before grep: with pipefail, grep -q leaving early would fail the pipe)
+loads=$(LD_LIBRARY_PATH=$libdir ldd "$tmp/search-shared")
+grep -q "libkyotei.so.0 => $libdir/" <<<"$loads" || fail "the shared example does not load libkyotei.so.0 from $libdir"
 run_example "$tmp/search-shared"
 
 # C++ programs can use the headers too (extern "C").
@@ -59,7 +60,8 @@ LD_LIBRARY_PATH=$libdir "$tmp/use-cxx" || fail "the C++ program failed"
 rm "$libdir"/libkyotei.so*
 # shellcheck disable=SC2046
 "$cc" "${strict[@]}" -o "$tmp/search-static" "$src/examples/search.c" $(pkg-config --static --cflags --libs kyotei)
-if readelf -d "$tmp/search-static" | grep -q 'NEEDED.*libkyotei'; then fail "the static example needs libkyotei.so"; fi
+needed=$(readelf -d "$tmp/search-static")
+if grep -q 'NEEDED.*libkyotei' <<<"$needed"; then fail "the static example needs libkyotei.so"; fi
 run_example "$tmp/search-static"
 
 # Headers, man pages with this prefix's paths, documentation.
@@ -78,6 +80,7 @@ doc=$prefix/share/doc/kyotei
 for f in README.md docs/cgi.md examples/search.c examples/README.md; do
   [ -f "$doc/$f" ] || fail "share/doc/kyotei/$f not installed"
 done
-if find "$doc" -name '*.1.in' -o -name CMakeLists.txt | grep -q .; then fail "build files installed as documentation"; fi
-[ -x "$prefix/bin/kyotei-search" ] && [ -x "$prefix/bin/kyotei-index" ] || fail "the programs are not installed"
+stray=$(find "$doc" -name '*.1.in' -o -name CMakeLists.txt)
+[ -z "$stray" ] || fail "build files installed as documentation: $stray"
+for p in kyotei-search kyotei-index; do [ -x "$prefix/bin/$p" ] || fail "$p is not installed"; done
 echo "test_install: ok"
