@@ -2,7 +2,7 @@
 """libkyotei exports exactly the functions its public headers declare.
 
   check_symbols.py LIBRARY --headers DIR [--headers DIR]... [--umbrella HEADER]
-                   [--extra-header FILE]... [--skip NAME]...
+                   [--symbols-file FILE] [--extra-header FILE]... [--skip NAME]...
 
 Reads every *.h in the --headers folders (include/kyotei/ and the build's generated one), finds
 the functions they declare, and compares them with the symbols `nm -D --defined-only` lists for
@@ -10,7 +10,9 @@ LIBRARY. It fails when a declared function is not exported (a program could not 
 it), when anything else is exported (a program could come to depend on an internal function, or
 the C++ of the Xapian binding), or when an exported function is not in the KYOTEI_* version node
 (lib/kyotei.map was not applied). With --umbrella it also checks that HEADER includes every other
-public header. --extra-header and --skip exist for the tests of this check itself (both must make
+public header; with --symbols-file, that the Debian symbols file (debian/libkyotei0.symbols)
+lists the same functions, so that a package depending on a new one asks for the version that has
+it. --extra-header and --skip exist for the tests of this check itself (both must make
 it fail).
 """
 
@@ -96,6 +98,7 @@ def main():
     ap.add_argument("library")
     ap.add_argument("--headers", action="append", required=True)
     ap.add_argument("--umbrella")
+    ap.add_argument("--symbols-file")
     ap.add_argument("--extra-header", action="append", default=[])
     ap.add_argument("--skip", action="append", default=[])
     ap.add_argument("--nm", default="nm")
@@ -131,6 +134,15 @@ def main():
             name = os.path.basename(h)
             if h not in args.extra_header and name != os.path.basename(args.umbrella) and name not in included:
                 errors.append(f"{os.path.basename(args.umbrella)} does not include kyotei/{name}")
+
+    if args.symbols_file:
+        listed = set(re.findall(r"^ (\w+)@KYOTEI_\d+ ", open(args.symbols_file, encoding="utf-8").read(), re.M))
+        listed = {n for n in listed if not VERSION_NODE.match(n)}
+        name = os.path.basename(args.symbols_file)
+        for n in sorted(set(declared) - listed):
+            errors.append(f"declared in {declared[n]} but not in {name}: {n}")
+        for n in sorted(listed - set(declared)):
+            errors.append(f"in {name} but in no public header: {n}")
 
     for e in errors:
         print(e)
