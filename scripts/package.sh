@@ -66,6 +66,9 @@ echo "$text"
 first=$(env -u KYOTEI_DB -u KYOTEI_DATA_DIR kyotei-search --format json --limit 1 青少年 交流 |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["hits"][0]["id"])')
 [ "$first" = akita-008 ] || fail "kyotei-search found $first first, not akita-008"
+# a user other than root reads the installed data and index (nothing there may need writing)
+count=$(runuser -u nobody -- env -u KYOTEI_DB -u KYOTEI_DATA_DIR HOME=/nonexistent kyotei-search --count 青少年 交流)
+[ "$count" = 3 ] || fail "kyotei-search as nobody counted '$count' agreements, not 3"
 man_page=$(man -w kyotei-search)
 zgrep -q /usr/share/kyotei/index "$man_page" || fail "$man_page does not name /usr/share/kyotei/index"
 
