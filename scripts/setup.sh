@@ -3,43 +3,35 @@
 # builds it in build/ and indexes the bundled corpus (build/share/kyotei/index).
 #
 #   scripts/setup.sh            build for use
-#   scripts/setup.sh --test     also install what the test suite needs
+#   scripts/setup.sh --test     also install what the test suite (and its benchmark smoke test) needs
+#   scripts/setup.sh --compare  also the other engines the benchmarks compare kyotei with
+#   scripts/setup.sh --package  also what scripts/package.sh needs to build the Debian packages
+#   scripts/setup.sh --no-build only install the packages
 #
+# The packages are those of scripts/packages.txt, the one list, which says why each is needed.
 # Run as root (or with sudo) on a fresh machine; later runs only rebuild what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Every package is named in CMakeLists.txt too, beside the find call that needs it.
-packages=(
-  build-essential cmake pkg-config g++
-  libxapian-dev                      # the search engine library
-  libmecab-dev mecab mecab-utils     # morphological analysis; mecab-dict-index compiles dict/userdic.csv
-  mecab-ipadic-utf8                  # the IPADIC dictionary in UTF-8
-  libutf8proc-dev                    # Unicode NFKC normalisation
-  libcsv-dev                         # RFC 4180 CSV reading
-  libjansson-dev                     # JSON
-  liburiparser-dev                   # query strings of the CGI front and its links
-)
-test_packages=(
-  libcmocka-dev                      # unit tests
-  python3                            # end-to-end tests, corpus checker
-  xapian-tools                       # xapian-tcpsrv, for the remote-shard tests
-  lighttpd curl                      # the CGI tests: a real web server (scripts/cgi-server.sh) and requests
-  chromium chromium-driver           # the CGI browser test, headless
-  fonts-noto-cjk                     # Japanese glyphs in the browser test's screenshots
-  xapian-omega hyperfine             # bench/cgi: Omega's CGI to compare with, and the timer
-  clang clang-tidy cppcheck valgrind # hardening: libFuzzer targets, static analysis, memcheck
-)
+# The names of the packages of the GROUPs given (a line of packages.txt: NAME GROUP [ROLE...] # why).
+packages_of() {
+  awk -v groups=" $* " '{ sub(/#.*/, "") } NF >= 2 && index(groups, " " $2 " ") { print $1 }' scripts/packages.txt
+}
 
-want=("${packages[@]}")
+groups=(build)
 build_type=RelWithDebInfo
 tests=OFF  # the tests need cmocka, which only --test installs
+build=yes
 for arg in "$@"; do
   case "$arg" in
-    --test) want+=("${test_packages[@]}"); tests=ON ;;
+    --test) groups+=(test bench); tests=ON ;;
+    --compare) groups+=(compare) ;;
+    --package) groups+=(package) ;;
+    --no-build) build=no ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
+mapfile -t want < <(packages_of "${groups[@]}")
 
 missing=()
 for p in "${want[@]}"; do
@@ -56,6 +48,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ "$build" = yes ] || exit 0
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DKYOTEI_TESTS="$tests" >/dev/null
 cmake --build build -j"$(nproc)"
 echo "setup.sh: kyotei is built; the bundled corpus is indexed in build/share/kyotei/index"
