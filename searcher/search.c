@@ -642,3 +642,8 @@ kt_status kt_search_trap_faults(kt_error *err)
         return kt_error_set(err, KT_ERR_INTERNAL, "cannot trap faults: %s", xe.message);
     return KT_OK;
 }
+
+bool kt_search_faulted(void)
+{
+    return xc_faulted();
+}

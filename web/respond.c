@@ -291,7 +291,28 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
     return status;
 }
 
-static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
+/* The searcher a request is answered with: the kept one brought to the newest index, or one opened
+ * now (kept NULL: the CGI, or nothing kept yet). A kept searcher that cannot follow its index is
+ * dropped and the index opened again, so that an index that is gone gets the 503 a new process
+ * would give rather than answers from the files it had open. */
+static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, FILE *log)
+{
+    if (kept && *kept) {
+        kt_error err;
+        if (kt_searcher_refresh(*kept, NULL, &err) == KT_OK)
+            return *kept;
+        log_line(log, "cannot follow the index", err.message);
+        kt_searcher_close(*kept);
+        *kept = NULL;
+    }
+    kt_searcher *s = open_searcher(env, log);
+    if (kept)
+        *kept = s;
+    return s;
+}
+
+static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
+                  FILE *log)
 {
     if (!env->db || !*env->db) {
         log_line(log, "KYOTEI_DB", "not set: the web server must name the index in the environment");
@@ -310,7 +331,7 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_cgi_search_request(creq, &sreq);
     const char **countries = NULL, **fields = NULL;
     kt_result *r = NULL;
-    kt_searcher *s = open_searcher(env, log);
+    kt_searcher *s = request_searcher(env, kept, log);
     int status = !s ? send_error(out, head, 503, "the search is not available")
                  : search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK
                      ? send_search_error(out, head, &err, log)
@@ -318,12 +339,18 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_result_free(r);
     free(countries);
     free(fields);
-    kt_searcher_close(s);
+    if (!kept)
+        kt_searcher_close(s);
     free(tmpl);
     return status;
 }
 
 int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
+{
+    return kt_cgi_answer(env, NULL, out, log);
+}
+
+int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log)
 {
     bool head;
     if (!kt_cgi_method_allowed(env->method, &head))
@@ -332,7 +359,7 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
     kt_error err;
     if (kt_cgi_parse(env->query_string, &req, &err) != KT_OK)
         return send_error(out, head, err.status == KT_ERR_NOMEM ? 500 : 400, err.message);
-    int status = search(env, &req, head, out, log);
+    int status = search(env, &req, head, kept, out, log);
     kt_cgi_request_free(&req);
     return status;
 }
@@ -359,20 +386,46 @@ static void drain_body(const char *method)
     }
 }
 
-int kt_cgi_main(void)
+void kt_cgi_env_settings(kt_cgi_env *env)
 {
-    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
-    alarm(KT_CGI_TIME_LIMIT);
-    drain_body(getenv("REQUEST_METHOD"));
-    kt_cgi_env env = {
-        .method = getenv("REQUEST_METHOD"),
-        .query_string = getenv("QUERY_STRING"),
+    *env = (kt_cgi_env){
         .db = getenv("KYOTEI_DB"),
-        .data_dir = NULL,
         .template_path = getenv("KYOTEI_TEMPLATE"),
         .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
         .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
         .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
     };
+}
+
+bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *log)
+{
+    bool ok = true;
+    if (!env->db || !*env->db) {
+        log_line(log, "KYOTEI_DB", "not set: name the index with --db or in the environment");
+        ok = false;
+    }
+    kt_searcher_options sopts;
+    ok &= searcher_options(env, &sopts, log);
+    if (env->template_path && *env->template_path) {
+        kt_error err;
+        char *tmpl = read_template(env->template_path, &err);
+        if (!tmpl) {
+            log_line(log, "KYOTEI_TEMPLATE", err.message);
+            ok = false;
+        }
+        free(tmpl);
+    }
+    return ok;
+}
+
+int kt_cgi_main(void)
+{
+    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
+    alarm(KT_CGI_TIME_LIMIT);
+    drain_body(getenv("REQUEST_METHOD"));
+    kt_cgi_env env;
+    kt_cgi_env_settings(&env);
+    env.method = getenv("REQUEST_METHOD");
+    env.query_string = getenv("QUERY_STRING");
     return kt_cgi_respond(&env, stdout, stderr) < 0 ? 1 : 0;
 }

@@ -196,6 +196,10 @@ void kt_searcher_close(kt_searcher *s); /* NULL allowed */
  * than the caller. KT_ERR_INTERNAL when the handlers could not be installed. */
 kt_status kt_search_trap_faults(kt_error *err);
 
+/* Whether the trap has caught a fault since: every search now fails with KT_ERR_INDEX, and a
+ * program that serves many requests in one process should end and let a fresh one take over. */
+bool kt_search_faulted(void);
+
 #ifdef __cplusplus
 }
 #endif
