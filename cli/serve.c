@@ -10,6 +10,7 @@ int kt_serve_main(const kt_serve_args *a)
 {
     kt_fcgi_options o = {.workers = a->workers, .max_memory = a->max_memory_mib << 20};
     kt_cgi_env_settings(&o.settings);
+    o.settings.front = "fastcgi";
     if (a->db)
         o.settings.db = a->db;
     if (a->listen) {
@@ -23,10 +24,11 @@ int kt_serve_main(const kt_serve_args *a)
               "--listen PATH, or let the web server or spawn-fcgi start kyotei-search\n", stderr);
         return 2;
     }
+    unsigned n = a->workers ? a->workers : 1;
     fprintf(stderr, "kyotei-search (fastcgi): serving %s on %s, %u worker%s%s\n",
             o.settings.db && *o.settings.db ? o.settings.db : "(no index: KYOTEI_DB is not set)",
-            a->listen ? a->listen : "the socket on standard input", a->workers ? a->workers : 1,
-            a->workers == 1 ? "" : "s", a->workers ? " (supervised)" : "");
+            a->listen ? a->listen : "the socket on standard input", n, n == 1 ? "" : "s",
+            a->workers ? " (supervised)" : "");
     int status = kt_fcgi_serve(&o, stderr);
     if (a->listen) {
         close(o.listen_fd);

@@ -8,8 +8,8 @@
 #       page's URL (http://127.0.0.1:PORT/search).
 #         lighttpd  mod_fastcgi starts BIN --fastcgi itself (bin-path), handing it a Unix socket
 #                   as standard input; KYOTEI_FCGI_WORKERS processes (default 2, "max-procs")
-#         nginx     this script starts BIN --fastcgi --listen 127.0.0.1:PORT2 --workers N
-#                   (KYOTEI_FCGI_WORKERS, default 2), then nginx with fastcgi_pass to it
+#         nginx     this script starts BIN --fastcgi --listen SOCKET --workers N (a Unix socket;
+#                   KYOTEI_FCGI_WORKERS, default 2), then nginx with fastcgi_pass to it
 #       BIN is the built kyotei-search, DB the index (its KYOTEI_DB), DATA_DIR (optional) its
 #       KYOTEI_DATA_DIR.
 #   scripts/fcgi-server.sh stop DIR
@@ -17,7 +17,7 @@
 #       waits until they are gone.
 #
 # DIR also receives the servers' pid files, error.log (the web server's log, where the requests'
-# FastCGI error streams go too) and, for nginx, fastcgi.log (kyotei-search's own stderr).
+# FastCGI error streams go too) and fastcgi.log (kyotei-search's own stderr).
 # Environment: KYOTEI_CGI_PORT picks the port (default: a free one); KYOTEI_CGI_IDLE=SECONDS stops
 # everything by itself after that long (lighttpd: without a request; nginx: after that long in any
 # case), so that a test run killed before it could stop its servers leaves nothing behind for
@@ -57,6 +57,8 @@ server.bind = "127.0.0.1"
 server.port = $port
 server.pid-file = $(quote "$dir/lighttpd.pid")
 server.errorlog = $(quote "$dir/error.log")
+# the stderr of the kyotei-search processes lighttpd starts: their own messages (not a request's)
+server.breakagelog = $(quote "$dir/fastcgi.log")
 # As for the CGI tests (scripts/cgi-server.sh): kyotei-search, not lighttpd, refuses hostile requests.
 server.max-request-field-size = 65535
 server.http-parseopts = (
@@ -79,7 +81,7 @@ CONF
 }
 
 write_nginx() {
-  local dir=$1 port=$2 upstream=$3
+  local dir=$1 port=$2 socket=$3
   mkdir -p "$dir/nginx"
   cat >"$dir/nginx.conf" <<CONF
 daemon on;
@@ -98,7 +100,7 @@ http {
     listen 127.0.0.1:$port;
     location = /search {
       include /etc/nginx/fastcgi_params;
-      fastcgi_pass 127.0.0.1:$upstream;
+      fastcgi_pass unix:$socket;
     }
   }
 }
@@ -124,14 +126,20 @@ watchdog() {  # stops everything after KYOTEI_CGI_IDLE seconds, whatever happens
   echo $! >"$dir/watchdog.pid"
 }
 
+# A Unix socket's path is limited to 107 bytes: the socket lives in a short folder of its own.
+socket_dir() {
+  local sockdir
+  sockdir=$(mktemp -d /tmp/kyotei-fcgi.XXXXXX)
+  chmod 755 "$sockdir"  # nginx's workers run as another user
+  echo "$sockdir" >"$1/socket-dir"
+  echo "$sockdir"
+}
+
 start_lighttpd() {
   local dir=$1 bin=$2 db=$3 data=$4
   command -v lighttpd >/dev/null || die "lighttpd is not installed (scripts/setup.sh --test installs it)"
-  # a Unix socket's path is limited to 107 bytes: it lives in a short folder of its own
-  local sockdir
-  sockdir=$(mktemp -d /tmp/kyotei-fcgi.XXXXXX)
-  echo "$sockdir" >"$dir/socket-dir"
-  local attempt port
+  local sockdir attempt port
+  sockdir=$(socket_dir "$dir")
   for attempt in 1 2 3 4 5; do
     port=${KYOTEI_CGI_PORT:-$(free_port)}
     write_lighttpd "$dir" "$bin" "$db" "$data" "$port" "$sockdir/kyotei.sock" "${KYOTEI_FCGI_WORKERS:-2}"
@@ -150,33 +158,27 @@ start_lighttpd() {
 start_nginx() {
   local dir=$1 bin=$2 db=$3 data=$4
   command -v nginx >/dev/null || die "nginx is not installed (scripts/setup.sh --test installs it)"
-  local upstream attempt
-  for attempt in 1 2 3 4 5; do
-    upstream=$(free_port)
-    rm -f "$dir/kyotei.pid"
-    (
-      export KYOTEI_DB=$db
-      [ -z "$data" ] || export KYOTEI_DATA_DIR=$data
-      exec "$bin" --fastcgi --listen "127.0.0.1:$upstream" --workers "${KYOTEI_FCGI_WORKERS:-2}"
-    ) </dev/null >>"$dir/fastcgi.log" 2>&1 &
-    echo $! >"$dir/kyotei.pid"
-    local i
-    for i in $(seq 50); do  # listening once a connection is accepted
-      if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
-          "$upstream" 2>/dev/null; then
-        break
-      fi
-      kill -0 "$(cat "$dir/kyotei.pid")" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$(cat "$dir/kyotei.pid")" 2>/dev/null && break
-    rm -f "$dir/kyotei.pid"
+  local sockdir socket i
+  sockdir=$(socket_dir "$dir")
+  socket=$sockdir/kyotei.sock
+  (
+    # nginx's workers (another user when nginx starts as root) must be able to connect
+    umask 0111
+    export KYOTEI_DB=$db
+    [ -z "$data" ] || export KYOTEI_DATA_DIR=$data
+    exec "$bin" --fastcgi --listen "$socket" --workers "${KYOTEI_FCGI_WORKERS:-2}"
+  ) </dev/null >>"$dir/fastcgi.log" 2>&1 &
+  echo $! >"$dir/kyotei.pid"
+  for i in $(seq 50); do  # listening once the socket is there
+    [ -S "$socket" ] && break
+    kill -0 "$(cat "$dir/kyotei.pid")" 2>/dev/null || break
+    sleep 0.1
   done
-  [ -s "$dir/kyotei.pid" ] || die "kyotei-search --fastcgi did not start; see $dir/fastcgi.log"
-  local port
+  [ -S "$socket" ] || die "kyotei-search --fastcgi did not start; see $dir/fastcgi.log"
+  local attempt port
   for attempt in 1 2 3 4 5; do
     port=${KYOTEI_CGI_PORT:-$(free_port)}
-    write_nginx "$dir" "$port" "$upstream"
+    write_nginx "$dir" "$port" "$socket"
     rm -f "$dir/nginx.pid"
     if nginx -p "$dir/nginx" -c "$dir/nginx.conf" -e "$dir/error.log" 2>>"$dir/error.log" &&
         wait_for_pidfile "$dir/nginx.pid"; then

@@ -19,12 +19,15 @@ packages=(
   libcsv-dev                         # RFC 4180 CSV reading
   libjansson-dev                     # JSON
   liburiparser-dev                   # query strings of the CGI front and its links
+  libfcgi-dev                        # FastCGI, for kyotei-search --fastcgi
 )
 test_packages=(
   libcmocka-dev                      # unit tests
   python3                            # end-to-end tests, corpus checker
   xapian-tools                       # xapian-tcpsrv, for the remote-shard tests
   lighttpd curl                      # the CGI tests: a real web server (scripts/cgi-server.sh) and requests
+  nginx                              # the FastCGI tests: a second web server (scripts/fcgi-server.sh)
+  wrk                                # bench/fcgi: the load generator
   chromium chromium-driver           # the CGI browser test, headless
   fonts-noto-cjk                     # Japanese glyphs in the browser test's screenshots
   xapian-omega hyperfine             # bench/cgi: Omega's CGI to compare with, and the timer

@@ -78,16 +78,27 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
     return send_response(out, head, status, &b);
 }
 
-/* One line for the operator; library messages may hold line breaks. */
-static void log_line(FILE *log, const char *what, const char *message)
+/* Where the operator's lines go, and how they name the front ("kyotei-search (cgi): …"). */
+typedef struct logger {
+    FILE *f;      /* NULL: nowhere */
+    const char *front;
+} logger;
+
+static logger logger_for(const kt_cgi_env *env, FILE *f)
 {
-    if (!log)
+    return (logger){f, env->front && *env->front ? env->front : "cgi"};
+}
+
+/* One line for the operator; library messages may hold line breaks. */
+static void log_line(const logger *log, const char *what, const char *message)
+{
+    if (!log->f)
         return;
-    fprintf(log, "kyotei-search (cgi): %s: ", what);
+    fprintf(log->f, "kyotei-search (%s): %s: ", log->front, what);
     for (const char *p = message; *p; p++)
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log);
-    fputc('\n', log);
-    fflush(log);
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log->f);
+    fputc('\n', log->f);
+    fflush(log->f);
 }
 
 /* The site's page template (KYOTEI_TEMPLATE), read and checked; malloc'd, or NULL with err set. */
@@ -171,7 +182,7 @@ static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const
 /* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
  * the accepted ones is the operator's mistake: logged with the variable's name and false returned,
  * so that no request is answered under settings other than the ones meant. */
-static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE *log)
+static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, const logger *log)
 {
     kt_searcher_options_init(o);
     const char *partial = env->allow_partial;
@@ -213,7 +224,7 @@ static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE
 /* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
  * may read, says only where each stands in the list ("shard 2 of 3"), as the addresses and paths
  * of an office's servers are none of the public's business. */
-static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *log, kt_error *err)
+static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, const logger *log, kt_error *err)
 {
     for (size_t i = 0; i < r->n_shards_missing; i++) {
         log_line(log, "partial answer: a shard did not answer", r->shards_missing[i]);
@@ -231,7 +242,7 @@ static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *
 
 /* The searcher a request's environment names, or NULL once the reason is logged (the request then
  * gets 503: nothing of the server's set-up reaches the client). */
-static kt_searcher *open_searcher(const kt_cgi_env *env, FILE *log)
+static kt_searcher *open_searcher(const kt_cgi_env *env, const logger *log)
 {
     kt_error err;
     char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
@@ -250,7 +261,7 @@ static kt_searcher *open_searcher(const kt_cgi_env *env, FILE *log)
 
 /* The answer to a search that failed: 400 for a query kyotei refuses, 503 when the index or the
  * dictionaries fail, 500 for anything else. */
-static int send_search_error(FILE *out, bool head, const kt_error *err, FILE *log)
+static int send_search_error(FILE *out, bool head, const kt_error *err, const logger *log)
 {
     bool bad = err->status == KT_ERR_INPUT || err->status == KT_ERR_LIMIT || err->status == KT_ERR_ENCODING;
     log_line(log, bad ? "query refused" : "search failed", err->message);
@@ -264,7 +275,7 @@ static int send_search_error(FILE *out, bool head, const kt_error *err, FILE *lo
 /* The 200 answer: r rendered whole in the request's format before anything is sent, or 500 when
  * it cannot be. */
 static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const kt_search_request *sreq,
-                        const char *tmpl, const kt_searcher *s, kt_result *r, FILE *log)
+                        const char *tmpl, const kt_searcher *s, kt_result *r, const logger *log)
 {
     kt_error err;
     body b = body_for(creq->format);
@@ -295,7 +306,7 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
  * now (kept NULL: the CGI, or nothing kept yet). A kept searcher that cannot follow its index is
  * dropped and the index opened again, so that an index that is gone gets the 503 a new process
  * would give rather than answers from the files it had open. */
-static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, FILE *log)
+static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, const logger *log)
 {
     if (kept && *kept) {
         kt_error err;
@@ -312,7 +323,7 @@ static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, 
 }
 
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
-                  FILE *log)
+                  const logger *log)
 {
     if (!env->db || !*env->db) {
         log_line(log, "KYOTEI_DB", "not set: the web server must name the index in the environment");
@@ -359,7 +370,8 @@ int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *lo
     kt_error err;
     if (kt_cgi_parse(env->query_string, &req, &err) != KT_OK)
         return send_error(out, head, err.status == KT_ERR_NOMEM ? 500 : 400, err.message);
-    int status = search(env, &req, head, kept, out, log);
+    logger lg = logger_for(env, log);
+    int status = search(env, &req, head, kept, out, &lg);
     kt_cgi_request_free(&req);
     return status;
 }
@@ -397,8 +409,9 @@ void kt_cgi_env_settings(kt_cgi_env *env)
     };
 }
 
-bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *log)
+bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *f)
 {
+    logger lg = logger_for(env, f), *log = &lg;
     bool ok = true;
     if (!env->db || !*env->db) {
         log_line(log, "KYOTEI_DB", "not set: name the index with --db or in the environment");

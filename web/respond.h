@@ -27,6 +27,8 @@ typedef struct kt_cgi_env {
     const char *allow_partial;    /* KYOTEI_ALLOW_PARTIAL: 1/yes/true/on or 0/no/false/off */
     const char *connect_timeout;  /* KYOTEI_CONNECT_TIMEOUT: milliseconds, 1 to KT_CGI_TIME_LIMIT s */
     const char *remote_timeout;   /* KYOTEI_REMOTE_TIMEOUT: milliseconds, likewise */
+    const char *front;            /* how the log's lines name the front: "kyotei-search (FRONT): …";
+                                     NULL or "": "cgi" */
 } kt_cgi_env;
 
 /* Answers one request: writes the CGI response (a Status line, headers, a blank line and, unless
