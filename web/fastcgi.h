@@ -20,7 +20,8 @@
  *   - ends after a request in which a damaged index made Xapian fault (kt_search_faulted), as
  *     nothing read through Xapian in that process can be trusted afterwards;
  *   - with max_memory, cannot grow past that many bytes of address space (RLIMIT_AS): a request
- *     that would need more gets 500 (memory) and the worker goes on.
+ *     that would need more gets 500 (memory) and the worker goes on (one that fails inside MeCab,
+ *     which cannot report it, ends the worker, and it is replaced).
  * Messages for the operator about a request go to the request's FastCGI error stream, which web
  * servers write to their error log; messages about the process (started, a worker replaced,
  * stopped) to `log`.
