@@ -29,10 +29,7 @@ int kt_serve_main(const kt_serve_args *a)
             o.settings.db && *o.settings.db ? o.settings.db : "(no index: KYOTEI_DB is not set)",
             a->listen ? a->listen : "the socket on standard input", n, n == 1 ? "" : "s",
             a->workers ? " (supervised)" : "");
-    int status = kt_fcgi_serve(&o, stderr);
-    if (a->listen) {
-        close(o.listen_fd);
-        /* a Unix socket's file is left: the next start replaces it (web/listen.h) */
-    }
-    return status;
+    /* the socket closes as the process ends (a worker stopping may have closed it already); a Unix
+     * socket's file is left, and the next start replaces it (web/listen.h) */
+    return kt_fcgi_serve(&o, stderr);
 }
