@@ -50,7 +50,7 @@ static FILE *stream_file(FCGX_Stream *stream)
  * async-signal-safe) makes that accept fail at once, with no window in which a signal that came
  * just before the wait is missed. The other workers keep their own descriptors of the socket. */
 static volatile sig_atomic_t stopping, in_request;
-static int listen_fd_to_close = -1;
+static volatile sig_atomic_t listen_fd_to_close = -1;
 
 static void on_stop(int sig)
 {
