@@ -105,9 +105,13 @@ kt_status kt_batch_run(kt_searcher *s, const kt_search_request *base, FILE *in, 
         else if (kind == LINE_NUL)
             st = kt_error_set(&line_err, KT_ERR_ENCODING, "a NUL byte in the query");
         else {
+            /* a batch may run for days beside an index that is updated or rebuilt: each query sees
+             * the index as it is when the query is read, as a new process would */
             kt_search_request req = *base;
             req.query = buf;
-            st = kt_search(s, &req, &r, &line_err);
+            st = kt_searcher_refresh(s, NULL, &line_err);
+            if (st == KT_OK)
+                st = kt_search(s, &req, &r, &line_err);
         }
         if (st == KT_OK) {
             stats->found += r->total > 0;

@@ -5,12 +5,15 @@
  * each with the rest of the request taken from `base` (filters, years, sort, page), and writes
  * one line of JSON for each to `out`: the object kt_write_json writes, on one line, in the order
  * of the input. The searcher stays open between lines, so the dictionary and the index are loaded
- * once and every query after the first runs warm.
+ * once and every query after the first runs warm. Before each query the searcher is brought to the
+ * newest version of the index (kt_searcher_refresh): an update or a rebuild that lands while the
+ * batch runs is seen by the next line, as a new process would see it.
  *
  * A line that cannot be run — longer than KT_SEARCH_MAX_QUERY_BYTES, holding a NUL byte or
  * invalid UTF-8, too many words — is answered with {"line": N, "query": "…", "error": "…"}
  * ("query" left out when the line is too long or not UTF-8), and the run goes on. A failure of the
- * index (a shard that is down, unless the searcher allows partial results; a damaged index), of
+ * index (a shard that is down, unless the searcher allows partial results; a damaged index; an
+ * index that is gone when the searcher looks for a newer version), of
  * memory or of the output ends the run: the line gets its error object when the output still
  * works, and the error comes back.
  *

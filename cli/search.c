@@ -14,14 +14,18 @@
 #include "base/datadir.h"
 #include "cli/args.h"
 #include "cli/batch.h"
+#include "cli/serve.h"
 #include "kyotei/output.h"
 #include "kyotei/pivot.h"
 #include "kyotei/search.h"
+#include "web/listen.h"
 #include "web/respond.h"
+#include "web/workers.h"
 
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT, OPT_COUNT, OPT_FACETS,
-       OPT_PIVOT, OPT_BATCH, OPT_ALLOW_PARTIAL, OPT_CONNECT_TIMEOUT, OPT_REMOTE_TIMEOUT };
+       OPT_PIVOT, OPT_BATCH, OPT_ALLOW_PARTIAL, OPT_CONNECT_TIMEOUT, OPT_REMOTE_TIMEOUT, OPT_FASTCGI, OPT_LISTEN,
+       OPT_WORKERS, OPT_MAX_MEMORY };
 
 typedef enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL } format;
 static const kt_name formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"csv", FORMAT_CSV},
@@ -81,6 +85,18 @@ static void usage(FILE *out)
           "  --remote-timeout MS\n"
           "                   give up on any one answer of a remote shard after MS\n"
           "                   milliseconds (default 10000)\n"
+          "\n"
+          "The search page over FastCGI (docs/cgi.md), for a web server:\n"
+          "  --fastcgi        serve FastCGI requests until SIGTERM, keeping the dictionaries and\n"
+          "                   the index loaded; each request sees the index as it is then (an\n"
+          "                   update or a rebuild needs no restart). The index is --db (one) or\n"
+          "                   KYOTEI_DB, the other settings come from the environment as for the\n"
+          "                   CGI. Without --listen, standard input is the socket (as a web\n"
+          "                   server or spawn-fcgi starts it)\n"
+          "  --listen ADDR    listen on HOST:PORT (127.0.0.1:9000) or a Unix socket PATH\n"
+          "  --workers N      pre-fork N worker processes sharing the socket (one request at a\n"
+          "                   time each), restart one that dies, stop them all on SIGTERM\n"
+          "  --max-memory MIB the address space one worker may use (RLIMIT_AS)\n"
           "\n"
           "  -h, --help       this help\n"
           "  --version        the version\n"
@@ -273,6 +289,11 @@ int main(int argc, char **argv)
      * error like any other (exit 2, or 503 from the CGI), not a crash. Without the trap (it
      * cannot fail on Linux) kyotei works as before. */
     (void)kt_search_trap_faults(NULL);
+    /* started by a web server that speaks FastCGI to it (Apache's mod_fcgid, lighttpd's bin-path,
+     * spawn-fcgi) without arguments: standard input is a listening socket, never the pipe or
+     * terminal a CGI request or a person gives. Before GATEWAY_INTERFACE, which mod_fcgid sets too. */
+    if (argc == 1 && kt_listen_is_socket(STDIN_FILENO))
+        return kt_serve_main(&(kt_serve_args){0});
     if (getenv("GATEWAY_INTERFACE"))  /* run by a web server: the CGI front (web/respond.h) */
         return kt_cgi_main();
     static const struct option long_options[] = {
@@ -286,7 +307,10 @@ int main(int argc, char **argv)
         {"pivot", required_argument, NULL, OPT_PIVOT}, {"batch", required_argument, NULL, OPT_BATCH},
         {"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
         {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
-        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT}, {NULL, 0, NULL, 0},
+        {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
+        {"fastcgi", no_argument, NULL, OPT_FASTCGI}, {"listen", required_argument, NULL, OPT_LISTEN},
+        {"workers", required_argument, NULL, OPT_WORKERS}, {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {NULL, 0, NULL, 0},
     };
     const char *dbs[MAX_SHARDS], *countries[MAX_FILTERS], *fields[MAX_FILTERS];
     size_t n_dbs = 0, n_countries = 0, n_fields = 0;
@@ -297,7 +321,9 @@ int main(int argc, char **argv)
     kt_searcher_options sopts;
     kt_searcher_options_init(&sopts);
     const char *batch = NULL;
-    bool fmt_given = false;
+    bool fmt_given = false, fastcgi = false, shard_options = false;
+    kt_serve_args serve = {0};
+    unsigned long number;
     int c;
     while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
         bool ok = true;
@@ -331,17 +357,51 @@ int main(int argc, char **argv)
         case OPT_FACETS: what = MODE_FACETS; break;
         case OPT_PIVOT: what = MODE_PIVOT; ok = parse_pivot(optarg, pivot); break;
         case OPT_BATCH: batch = optarg; break;
-        case OPT_ALLOW_PARTIAL: sopts.allow_partial = true; break;
+        case OPT_ALLOW_PARTIAL: sopts.allow_partial = shard_options = true; break;
         case OPT_CONNECT_TIMEOUT:
             ok = parse_count("--connect-timeout", optarg, 3600000, &sopts.connect_timeout_ms);
+            shard_options = true;
             break;
-        case OPT_REMOTE_TIMEOUT: ok = parse_count("--remote-timeout", optarg, 3600000, &sopts.timeout_ms); break;
+        case OPT_REMOTE_TIMEOUT:
+            ok = parse_count("--remote-timeout", optarg, 3600000, &sopts.timeout_ms);
+            shard_options = true;
+            break;
+        case OPT_FASTCGI: fastcgi = true; break;
+        case OPT_LISTEN: serve.listen = optarg; break;
+        case OPT_WORKERS:
+            ok = kt_arg_number("kyotei-search", "--workers", optarg, 1, KT_WORKERS_MAX, &number);
+            serve.workers = ok ? (unsigned)number : 0;
+            break;
+        case OPT_MAX_MEMORY:
+            ok = kt_arg_number("kyotei-search", "--max-memory", optarg, 64, 1048576, &number);
+            serve.max_memory_mib = ok ? number : 0;
+            break;
         case 'h': usage(stdout); return EXIT_FOUND;
         case OPT_VERSION: printf("kyotei-search %s\n", KYOTEI_VERSION); return EXIT_FOUND;
         default: usage(stderr); return EXIT_ERROR;
         }
         if (!ok)
             return EXIT_ERROR;
+    }
+    if (fastcgi || serve.listen || serve.workers || serve.max_memory_mib) {
+        bool searching = n_countries || n_fields || req.limit != 10 || req.offset || req.all || req.since ||
+                         req.until || req.sort != KT_SORT_RELEVANCE || what != MODE_RESULTS || batch || fmt_given ||
+                         optind < argc;
+        if (!fastcgi)
+            fputs("kyotei-search: --listen, --workers and --max-memory are for --fastcgi\n", stderr);
+        else if (searching)
+            fputs("kyotei-search: --fastcgi: each request brings its own query and filters; give only --db, "
+                  "--listen, --workers and --max-memory\n", stderr);
+        else if (shard_options)
+            fputs("kyotei-search: --fastcgi: the shard settings come from the environment, as for the CGI "
+                  "(KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT)\n", stderr);
+        else if (n_dbs > 1)
+            fputs("kyotei-search: --fastcgi: one --db (a shard list names several indexes)\n", stderr);
+        else {
+            serve.db = n_dbs ? dbs[0] : NULL;
+            return kt_serve_main(&serve);
+        }
+        return EXIT_ERROR;
     }
     kt_buf query = KT_BUF_INIT;
     for (int i = optind; i < argc; i++) {

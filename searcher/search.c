@@ -11,6 +11,7 @@
 #include "searcher/query.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
+#include "searcher/watch.h"
 #include "xapian-c/xc.h"
 
 /* How many characters of description a hit shows. */
@@ -19,6 +20,9 @@
 struct kt_searcher {
     xc_db *db;          /* every shard that answered, searched as one */
     kt_lexicon *lex;
+    char **specs;       /* the db specs it was opened with, read again when the index is replaced */
+    size_t n_specs;
+    kt_watch watch;     /* what tells that the index was replaced (searcher/watch.h) */
     kt_shard_list shards;
     kt_searcher_options opts;
     const char **missing; /* names (in shards) of the shards left out */
@@ -135,6 +139,48 @@ static kt_status open_shards(kt_searcher *s, kt_error *err)
     return KT_OK;
 }
 
+/* Reads the specs into a new list of shards and opens them all into a new s->db. On failure s is
+ * as it was: its shards, its database and its watch, still usable on the version it had. */
+static kt_status open_specs(kt_searcher *s, kt_error *err)
+{
+    kt_watch watch = KT_WATCH_INIT;
+    kt_shard_list list = KT_SHARD_LIST_INIT;
+    const char **missing = NULL;
+    kt_status st = kt_watch_specs(&watch, (const char *const *)s->specs, s->n_specs, err);
+    for (size_t i = 0; i < s->n_specs && st == KT_OK; i++)
+        st = kt_shards_add(&list, s->specs[i], err);
+    if (st == KT_OK && list.count == 0)
+        st = kt_error_set(err, KT_ERR_INDEX, "%s: the shard list names no shard", s->specs[0]);
+    if (st == KT_OK)
+        st = kt_watch_shards(&watch, &list, err);
+    if (st == KT_OK && !(missing = calloc(list.count, sizeof *missing)))
+        st = kt_error_nomem(err);
+    if (st == KT_OK) {
+        /* open_shards works on s: give it the new list, and take the old one back if it fails */
+        kt_shard_list old_list = s->shards;
+        const char **old_missing = s->missing;
+        size_t old_n_missing = s->n_missing;
+        s->shards = list;
+        s->missing = missing;
+        st = open_shards(s, err);
+        if (st == KT_OK) {
+            list = old_list;
+            missing = old_missing;
+            kt_watch old_watch = s->watch;
+            s->watch = watch;
+            watch = old_watch;
+        } else {
+            s->shards = old_list;
+            s->missing = old_missing;
+            s->n_missing = old_n_missing;
+        }
+    }
+    kt_shards_free(&list);
+    free(missing);
+    kt_watch_free(&watch);
+    return st;
+}
+
 kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, const char *data_dir,
                                 const kt_searcher_options *opts, kt_searcher **out, kt_error *err)
 {
@@ -149,14 +195,16 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
     else
         kt_searcher_options_init(&s->opts);
     kt_status st = KT_OK;
-    for (size_t i = 0; i < n_specs && st == KT_OK; i++)
-        st = kt_shards_add(&s->shards, db_specs[i], err);
-    if (st == KT_OK && s->shards.count == 0)
-        st = kt_error_set(err, KT_ERR_INDEX, "%s: the shard list names no shard", db_specs[0]);
-    if (st == KT_OK && !(s->missing = calloc(s->shards.count, sizeof *s->missing)))
+    if (!(s->specs = calloc(n_specs, sizeof *s->specs)))
         st = kt_error_nomem(err);
+    for (size_t i = 0; i < n_specs && st == KT_OK; i++) {
+        if (!db_specs[i] || !*db_specs[i])
+            st = kt_error_set(err, KT_ERR_INPUT, "an empty index name");
+        else if (!(s->specs[s->n_specs++] = strdup(db_specs[i])))
+            st = kt_error_nomem(err);
+    }
     if (st == KT_OK)
-        st = open_shards(s, err);
+        st = open_specs(s, err);
     if (st == KT_OK)
         st = kt_lexicon_open(data_dir, &s->lex, err);
     if (st != KT_OK) {
@@ -164,6 +212,34 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
         return st;
     }
     *out = s;
+    return KT_OK;
+}
+
+kt_status kt_searcher_refresh(kt_searcher *s, bool *changed, kt_error *err)
+{
+    if (changed)
+        *changed = false;
+    if (kt_watch_changed(&s->watch)) {
+        kt_status st = open_specs(s, err);
+        if (changed)
+            *changed = st == KT_OK;
+        return st;
+    }
+    xc_error xe;
+    bool moved = false;
+    xc_status xs = xc_db_reopen(s->db, &moved, &xe);
+    if (xs == XC_ERR_NOMEM)
+        return index_error(&xe, "index", err);
+    if (xs != XC_OK) {
+        /* a remote shard's server restarted, or a local shard went away in a way the watch does
+         * not see (a list inside a list): everything is opened again, as a new process would */
+        kt_status st = open_specs(s, err);
+        moved = st == KT_OK;
+        if (st != KT_OK)
+            return st;
+    }
+    if (changed)
+        *changed = moved;
     return KT_OK;
 }
 
@@ -212,6 +288,10 @@ void kt_searcher_close(kt_searcher *s)
     xc_db_close(s->db);
     kt_lexicon_close(s->lex);
     kt_shards_free(&s->shards);
+    kt_watch_free(&s->watch);
+    for (size_t i = 0; i < s->n_specs; i++)
+        free(s->specs[i]);
+    free(s->specs);
     free(s->missing);
     free(s);
 }
@@ -567,4 +647,9 @@ kt_status kt_search_trap_faults(kt_error *err)
     if (xc_trap_faults(&xe) != XC_OK)
         return kt_error_set(err, KT_ERR_INTERNAL, "cannot trap faults: %s", xe.message);
     return KT_OK;
+}
+
+bool kt_search_faulted(void)
+{
+    return xc_faulted();
 }

@@ -78,16 +78,27 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
     return send_response(out, head, status, &b);
 }
 
-/* One line for the operator; library messages may hold line breaks. */
-static void log_line(FILE *log, const char *what, const char *message)
+/* Where the operator's lines go, and how they name the front ("kyotei-search (cgi): …"). */
+typedef struct logger {
+    FILE *f;      /* NULL: nowhere */
+    const char *front;
+} logger;
+
+static logger logger_for(const kt_cgi_env *env, FILE *f)
 {
-    if (!log)
+    return (logger){f, env->front && *env->front ? env->front : "cgi"};
+}
+
+/* One line for the operator; library messages may hold line breaks. */
+static void log_line(const logger *log, const char *what, const char *message)
+{
+    if (!log->f)
         return;
-    fprintf(log, "kyotei-search (cgi): %s: ", what);
+    fprintf(log->f, "kyotei-search (%s): %s: ", log->front, what);
     for (const char *p = message; *p; p++)
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log);
-    fputc('\n', log);
-    fflush(log);
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, log->f);
+    fputc('\n', log->f);
+    fflush(log->f);
 }
 
 /* The site's page template (KYOTEI_TEMPLATE), read and checked; malloc'd, or NULL with err set. */
@@ -171,7 +182,7 @@ static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const
 /* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
  * the accepted ones is the operator's mistake: logged with the variable's name and false returned,
  * so that no request is answered under settings other than the ones meant. */
-static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE *log)
+static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, const logger *log)
 {
     kt_searcher_options_init(o);
     const char *partial = env->allow_partial;
@@ -213,7 +224,7 @@ static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, FILE
 /* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
  * may read, says only where each stands in the list ("shard 2 of 3"), as the addresses and paths
  * of an office's servers are none of the public's business. */
-static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *log, kt_error *err)
+static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, const logger *log, kt_error *err)
 {
     for (size_t i = 0; i < r->n_shards_missing; i++) {
         log_line(log, "partial answer: a shard did not answer", r->shards_missing[i]);
@@ -231,7 +242,7 @@ static kt_status withhold_shard_names(const kt_searcher *s, kt_result *r, FILE *
 
 /* The searcher a request's environment names, or NULL once the reason is logged (the request then
  * gets 503: nothing of the server's set-up reaches the client). */
-static kt_searcher *open_searcher(const kt_cgi_env *env, FILE *log)
+static kt_searcher *open_searcher(const kt_cgi_env *env, const logger *log)
 {
     kt_error err;
     char *data_dir = env->data_dir ? strdup(env->data_dir) : kt_data_dir(&err);
@@ -250,7 +261,7 @@ static kt_searcher *open_searcher(const kt_cgi_env *env, FILE *log)
 
 /* The answer to a search that failed: 400 for a query kyotei refuses, 503 when the index or the
  * dictionaries fail, 500 for anything else. */
-static int send_search_error(FILE *out, bool head, const kt_error *err, FILE *log)
+static int send_search_error(FILE *out, bool head, const kt_error *err, const logger *log)
 {
     bool bad = err->status == KT_ERR_INPUT || err->status == KT_ERR_LIMIT || err->status == KT_ERR_ENCODING;
     log_line(log, bad ? "query refused" : "search failed", err->message);
@@ -264,7 +275,7 @@ static int send_search_error(FILE *out, bool head, const kt_error *err, FILE *lo
 /* The 200 answer: r rendered whole in the request's format before anything is sent, or 500 when
  * it cannot be. */
 static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const kt_search_request *sreq,
-                        const char *tmpl, const kt_searcher *s, kt_result *r, FILE *log)
+                        const char *tmpl, const kt_searcher *s, kt_result *r, const logger *log)
 {
     kt_error err;
     body b = body_for(creq->format);
@@ -291,7 +302,28 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
     return status;
 }
 
-static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, FILE *out, FILE *log)
+/* The searcher a request is answered with: the kept one brought to the newest index, or one opened
+ * now (kept NULL: the CGI, or nothing kept yet). A kept searcher that cannot follow its index is
+ * dropped and the index opened again, so that an index that is gone gets the 503 a new process
+ * would give rather than answers from the files it had open. */
+static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, const logger *log)
+{
+    if (kept && *kept) {
+        kt_error err;
+        if (kt_searcher_refresh(*kept, NULL, &err) == KT_OK)
+            return *kept;
+        log_line(log, "cannot follow the index", err.message);
+        kt_searcher_close(*kept);
+        *kept = NULL;
+    }
+    kt_searcher *s = open_searcher(env, log);
+    if (kept)
+        *kept = s;
+    return s;
+}
+
+static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
+                  const logger *log)
 {
     if (!env->db || !*env->db) {
         log_line(log, "KYOTEI_DB", "not set: the web server must name the index in the environment");
@@ -310,7 +342,7 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_cgi_search_request(creq, &sreq);
     const char **countries = NULL, **fields = NULL;
     kt_result *r = NULL;
-    kt_searcher *s = open_searcher(env, log);
+    kt_searcher *s = request_searcher(env, kept, log);
     int status = !s ? send_error(out, head, 503, "the search is not available")
                  : search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK
                      ? send_search_error(out, head, &err, log)
@@ -318,12 +350,18 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     kt_result_free(r);
     free(countries);
     free(fields);
-    kt_searcher_close(s);
+    if (!kept)
+        kt_searcher_close(s);
     free(tmpl);
     return status;
 }
 
 int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
+{
+    return kt_cgi_answer(env, NULL, out, log);
+}
+
+int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log)
 {
     bool head;
     if (!kt_cgi_method_allowed(env->method, &head))
@@ -332,7 +370,8 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
     kt_error err;
     if (kt_cgi_parse(env->query_string, &req, &err) != KT_OK)
         return send_error(out, head, err.status == KT_ERR_NOMEM ? 500 : 400, err.message);
-    int status = search(env, &req, head, out, log);
+    logger lg = logger_for(env, log);
+    int status = search(env, &req, head, kept, out, &lg);
     kt_cgi_request_free(&req);
     return status;
 }
@@ -359,20 +398,47 @@ static void drain_body(const char *method)
     }
 }
 
-int kt_cgi_main(void)
+void kt_cgi_env_settings(kt_cgi_env *env)
 {
-    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
-    alarm(KT_CGI_TIME_LIMIT);
-    drain_body(getenv("REQUEST_METHOD"));
-    kt_cgi_env env = {
-        .method = getenv("REQUEST_METHOD"),
-        .query_string = getenv("QUERY_STRING"),
+    *env = (kt_cgi_env){
         .db = getenv("KYOTEI_DB"),
-        .data_dir = NULL,
         .template_path = getenv("KYOTEI_TEMPLATE"),
         .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
         .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
         .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
     };
+}
+
+bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *f)
+{
+    logger lg = logger_for(env, f), *log = &lg;
+    bool ok = true;
+    if (!env->db || !*env->db) {
+        log_line(log, "KYOTEI_DB", "not set: name the index with --db or in the environment");
+        ok = false;
+    }
+    kt_searcher_options sopts;
+    ok &= searcher_options(env, &sopts, log);
+    if (env->template_path && *env->template_path) {
+        kt_error err;
+        char *tmpl = read_template(env->template_path, &err);
+        if (!tmpl) {
+            log_line(log, "KYOTEI_TEMPLATE", err.message);
+            ok = false;
+        }
+        free(tmpl);
+    }
+    return ok;
+}
+
+int kt_cgi_main(void)
+{
+    /* a request that hangs (a stuck disk, a pathological query) must not hold a server slot forever */
+    alarm(KT_CGI_TIME_LIMIT);
+    drain_body(getenv("REQUEST_METHOD"));
+    kt_cgi_env env;
+    kt_cgi_env_settings(&env);
+    env.method = getenv("REQUEST_METHOD");
+    env.query_string = getenv("QUERY_STRING");
     return kt_cgi_respond(&env, stdout, stderr) < 0 ? 1 : 0;
 }

@@ -1,14 +1,18 @@
 /* kyotei — the CGI front of kyotei-search: one HTTP request in, one response out.
  *
- * The web server runs kyotei-search once per request (RFC 3875). Its parameters come only from
+ * The web server runs kyotei-search once per request (RFC 3875), or hands requests one after
+ * another to a kyotei-search that stays up (FastCGI, web/fastcgi.h): both answer through
+ * kt_cgi_answer, so the answers are the same byte for byte. Its parameters come only from
  * QUERY_STRING (web/request.h parses them); the index comes only from the server's environment
  * (KYOTEI_DB), never from the request. docs/cgi.md describes the page and the server set-up.
  */
 #ifndef KT_WEB_RESPOND_H
 #define KT_WEB_RESPOND_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
+#include "kyotei/search.h"
 #include "web/request.h"
 
 /* What a request sees of its environment. */
@@ -23,6 +27,8 @@ typedef struct kt_cgi_env {
     const char *allow_partial;    /* KYOTEI_ALLOW_PARTIAL: 1/yes/true/on or 0/no/false/off */
     const char *connect_timeout;  /* KYOTEI_CONNECT_TIMEOUT: milliseconds, 1 to KT_CGI_TIME_LIMIT s */
     const char *remote_timeout;   /* KYOTEI_REMOTE_TIMEOUT: milliseconds, likewise */
+    const char *front;            /* how the log's lines name the front: "kyotei-search (FRONT): …";
+                                     NULL or "": "cgi" */
 } kt_cgi_env;
 
 /* Answers one request: writes the CGI response (a Status line, headers, a blank line and, unless
@@ -33,6 +39,29 @@ typedef struct kt_cgi_env {
  * is a 200 that says so: a notice on the page, "shards_missing" in JSON ("shard 3 of 3"), the
  * header Kyotei-Shards-Missing in every format, and a log line naming each missing shard. */
 int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log);
+
+/* kt_cgi_respond for a front that answers many requests in one process (web/fastcgi.h), with the
+ * same answers: *kept is the searcher kept between requests, NULL before the first. A kept searcher
+ * is first brought to the newest index (kt_searcher_refresh: an update, a rebuild, a replaced
+ * directory); one that cannot be is closed and the index opened again, as a new process would,
+ * so an index that is gone gets 503, never answers from files that were deleted. Without a
+ * searcher, one is opened and left in *kept (NULL when it could not be: the request got 503 and
+ * the next one tries again). MeCab, the vocabularies and the facet values the searcher keeps in
+ * memory thus stay loaded from one request to the next. env's settings (db, data_dir, the shard
+ * options) must be those of every earlier call: the searcher was opened with them. The caller
+ * closes *kept with kt_searcher_close when it is done. kept NULL: exactly kt_cgi_respond. */
+int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log);
+
+/* The server's settings from the process environment — KYOTEI_DB, KYOTEI_TEMPLATE,
+ * KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT — pointing into it; the
+ * request's fields (method, query_string) and data_dir are left NULL. */
+void kt_cgi_env_settings(kt_cgi_env *env);
+
+/* For a front that is started once and then serves: checks its settings before it answers
+ * anything — the index named, the shard settings understood, the template readable and
+ * well-formed — and logs one line for each that is not (naming the variable). The index itself is
+ * not opened: one missing at start may be there by the first request, which until then gets 503. */
+bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *log);
 
 /* The whole CGI program: reads the environment, answers on stdout, logs on stderr.
  * Returns the process exit status: 0 once a response was sent (whatever its HTTP status). */

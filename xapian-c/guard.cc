@@ -166,6 +166,10 @@ extern "C" xc_status xc_trap_faults(xc_error *err) {
     return XC_OK;
 }
 
+extern "C" bool xc_faulted(void) {
+    return trapped.load();
+}
+
 // ---- status names ----
 
 const char *xc_status_name(xc_status st) {

@@ -78,6 +78,10 @@ const char *xc_status_name(xc_status st);
  * @retval XC_ERR_XAPIAN  the signal handlers could not be installed (errno says why) */
 xc_status xc_trap_faults(xc_error *err);
 
+/* Whether the trap above has caught a fault: from then on every xc_ call fails, and a program that
+ * lives on between requests (a FastCGI worker) ends, so that a fresh process takes its place. */
+bool xc_faulted(void);
+
 /* The longest term, in bytes, that Xapian can store. */
 #define XC_TERM_MAX 245
 

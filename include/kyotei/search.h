@@ -169,6 +169,27 @@ kt_status kt_searcher_open_with(const char *const *db_specs, size_t n_specs, con
 kt_status kt_searcher_open(const char *const *db_paths, size_t n_paths, const char *data_dir, kt_searcher **out,
                            kt_error *err);
 
+/* Brings the searcher to the newest version of its index, for a program that keeps one open while
+ * the index changes under it (a FastCGI worker, kyotei-search --batch, an embedding program);
+ * cheap enough to call before every request: a few stat(2) calls and one Xapian reopen.
+ *   - An update (kyotei-index --update, --delete) is a new revision of the same database: moved to
+ *     it as Xapian's Database::reopen() does.
+ *   - A rebuild swaps the index directory's XAPIANDB stub for one naming a new generation, and an
+ *     operator may replace the directory itself (build in idx.new, rename it to idx): neither is a
+ *     new revision of what is open, so the searcher watches the identity (inode, size, times) of
+ *     the index folders, their stubs and the shard lists its db specs name, and when one differs it
+ *     reads the specs again and opens every shard anew, as a new process would. A shard list inside
+ *     a shard list is not watched.
+ * *changed (changed may be NULL) tells whether the searcher moved to another version or index; the
+ * facet values it keeps in memory are then read again by the next search. Remote shards are asked
+ * by their server (a round trip); one whose server went away is connected to again. Shards left
+ * out (allow_partial) are not tried again unless the index changed.
+ * Errors: KT_ERR_INDEX (the index gone, damaged, not kyotei's; a shard down), KT_ERR_IO,
+ * KT_ERR_INPUT and KT_ERR_LIMIT (a shard list, as when opening), KT_ERR_NOMEM. On failure the
+ * searcher keeps the version it had and may still be used; a front that must not answer from an
+ * index that is gone closes it and opens the index again (which then says why it cannot). */
+kt_status kt_searcher_refresh(kt_searcher *s, bool *changed, kt_error *err);
+
 /* The canonical name of a country (country true) or field that value names in the searcher's
  * vocabularies — an alias, an English name, other widths or case — or NULL when it names none:
  * the name a filter on value is applied and counted under, which a page shows as selected.
@@ -202,6 +223,10 @@ void kt_searcher_close(kt_searcher *s); /* NULL allowed */
  * the handler that was there before. Not for programs that write indexes, nor for threads other
  * than the caller. KT_ERR_INTERNAL when the handlers could not be installed. */
 kt_status kt_search_trap_faults(kt_error *err);
+
+/* Whether the trap has caught a fault since: every search now fails with KT_ERR_INDEX, and a
+ * program that serves many requests in one process should end and let a fresh one take over. */
+bool kt_search_faulted(void);
 
 #ifdef __cplusplus
 }

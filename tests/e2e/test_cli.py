@@ -448,6 +448,48 @@ class Analysts(TempDirTest):
         self.assertEqual(run("kyotei-search", "--since", "10").returncode, 2)
 
 
+class LongLivedBatch(TempDirTest):
+    """kyotei-search --batch - kept open as a co-process while the index is updated and rebuilt
+    under it: each line answers from the index as it is then, as a new process would."""
+
+    def ask(self, proc, query):
+        proc.stdin.write(query + "\n")
+        proc.stdin.flush()
+        return json.loads(proc.stdout.readline())
+
+    def test_sees_updates_and_rebuilds_without_a_restart(self):
+        db = os.path.join(self.dir, "idx")
+        self.assertEqual(run("kyotei-index", "--db", db, CORPUS).returncode, 0)
+        proc = subprocess.Popen([os.path.join(BIN, "kyotei-search"), "--db", db, "--batch", "-"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            first = self.ask(proc, "交流")
+            self.assertEqual(first["total"], 31)
+            other = self.write("other.csv", HEADER + "y-1,青森県,青森県,医療の交流協定,韓国/済州,韓国,医療,医療交流,2010,\n"
+                                                     "y-2,青森県,青森県,経済の協定,タイ/バンコク,タイ,経済,経済協力,,\n")
+            self.assertEqual(run("kyotei-index", "--db", db, other).returncode, 0)
+            fresh, _ = search_json("--db", db, "交流")  # what a new process says
+            rebuilt = self.ask(proc, "交流")
+            self.assertEqual(fresh["total"], 1)
+            self.assertEqual(rebuilt["total"], 1)
+            self.assertEqual([h["id"] for h in rebuilt["hits"]], ["y-1"])
+            extra = self.write("extra.csv", HEADER + "y-3,岩手県,岩手県,交流の覚書,米国/オレゴン州,米国,教育,学生交流,2012,\n")
+            self.assertEqual(run("kyotei-index", "--db", db, "--update", extra).returncode, 0)
+            updated = self.ask(proc, "交流")
+            self.assertEqual(updated["total"], 2)
+            self.assertEqual(sorted(h["id"] for h in updated["hits"]), ["y-1", "y-3"])
+            shutil.rmtree(db)  # gone: the line says so and the run ends with exit status 2
+            gone = self.ask(proc, "交流")
+            self.assertIn("error", gone)
+            self.assertEqual(gone["line"], 4)
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=60)
+            proc.stdout.close()
+            proc.stderr.close()
+        self.assertEqual(proc.returncode, 2)
+
+
 class Indexing(TempDirTest):
     def build(self, *files, db=None):
         return run("kyotei-index", "--db", db or os.path.join(self.dir, "idx"), *files)

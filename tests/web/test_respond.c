@@ -52,7 +52,8 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static response respond_env(kt_cgi_env env)
+/* The answer of kt_cgi_answer with *kept (kept NULL: kt_cgi_respond, as the CGI). */
+static response respond_kept(kt_cgi_env env, kt_searcher **kept)
 {
     response r = {0};
     size_t size = 0, log_size = 0;
@@ -60,7 +61,7 @@ static response respond_env(kt_cgi_env env)
     FILE *log = open_memstream(&r.log, &log_size);
     if (!env.data_dir)
         env.data_dir = kit_data_dir();
-    r.status = kt_cgi_respond(&env, out, log);
+    r.status = kept ? kt_cgi_answer(&env, kept, out, log) : kt_cgi_respond(&env, out, log);
     fclose(out);
     fclose(log);
     char *blank = strstr(r.raw, "\r\n\r\n");
@@ -70,6 +71,11 @@ static response respond_env(kt_cgi_env env)
     r.body = blank + 4;
     r.body_len = size - (size_t)(r.body - r.raw);
     return r;
+}
+
+static response respond_env(kt_cgi_env env)
+{
+    return respond_kept(env, NULL);
 }
 
 static response get(const char *query_string)
@@ -350,6 +356,89 @@ static void test_site_template(void **state)
     free(missing);
 }
 
+/* A front that keeps its searcher (FastCGI): the same answers as the CGI's, from an index that is
+ * rebuilt to other agreements, removed and built again while the searcher is kept. */
+static void test_kept_searcher_follows_the_index(void **state)
+{
+    (void)state;
+    char *tmp = kit_mkdtemp(), *index = kit_path(tmp, "index");
+    char *other = kit_write(tmp, "other.csv",
+                            "id,municipality,prefecture,title,partner,country,fields,description,signed,url\n"
+                            "x-1,青森県,青森県,青森県と台湾の交流協定,台湾/台北市,台湾,観光,観光と交流,2019,\n"
+                            "x-2,宮城県,宮城県,宮城県と韓国の経済協定,韓国/ソウル特別市,韓国,経済,経済の協力,2021,\n");
+    kt_lexicon *lex = kit_lexicon();
+    kt_error err = {0};
+    const char *corpus[] = {kit_corpus()}, *others[] = {other};
+    KIT_OK(kit_rebuild(index, corpus, 1, lex, NULL, NULL, &err), &err);
+    kt_cgi_env env = {.method = "GET", .query_string = "q=%E4%BA%A4%E6%B5%81&format=json", .db = index};
+    kt_searcher *kept = NULL;
+
+    response fresh = respond_env(env);
+    response first = respond_kept(env, &kept);
+    assert_int_equal(first.status, 200);
+    assert_non_null(kept);
+    assert_string_equal(first.raw, fresh.raw);  /* byte for byte the CGI's answer */
+    assert_in_body(&first, "\"total\": 31");
+    kt_searcher *opened = kept;
+    response again = respond_kept(env, &kept);
+    assert_ptr_equal(kept, opened);  /* kept, not opened again */
+    assert_string_equal(again.raw, fresh.raw);
+
+    KIT_OK(kit_rebuild(index, others, 1, lex, NULL, NULL, &err), &err);
+    response rebuilt = respond_kept(env, &kept);
+    assert_int_equal(rebuilt.status, 200);
+    assert_in_body(&rebuilt, "\"total\": 1");
+    assert_in_body(&rebuilt, "\"id\": \"x-1\"");
+    assert_string_equal(rebuilt.log, "");
+
+    kit_rmtree(index);
+    response gone = respond_kept(env, &kept);
+    assert_int_equal(gone.status, 503);
+    assert_null(kept);
+    KIT_CONTAINS(gone.log, "cannot follow the index");
+    KIT_CONTAINS(gone.log, "cannot open the index");
+
+    KIT_OK(kit_rebuild(index, corpus, 1, lex, NULL, NULL, &err), &err);
+    response back = respond_kept(env, &kept);
+    assert_int_equal(back.status, 200);
+    assert_non_null(kept);
+    assert_string_equal(back.raw, fresh.raw);
+
+    response *all[] = {&fresh, &first, &again, &rebuilt, &gone, &back};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        response_free(all[i]);
+    kt_searcher_close(kept);
+    kt_lexicon_close(lex);
+    kit_rmtree(tmp);
+    free(tmp);
+    free(index);
+    free(other);
+}
+
+/* What a FastCGI worker checks before it serves: each problem is a log line naming the variable. */
+static void test_settings_checked_at_start(void **state)
+{
+    (void)state;
+    char *log = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&log, &size);
+    assert_true(kt_cgi_settings_ok(&(kt_cgi_env){.db = fx->index}, f));
+    assert_true(kt_cgi_settings_ok(&(kt_cgi_env){.db = "/nonexistent/index"}, f));  /* may appear later */
+    fflush(f);
+    assert_string_equal(log, "");
+    assert_false(kt_cgi_settings_ok(&(kt_cgi_env){.db = ""}, f));
+    assert_false(kt_cgi_settings_ok(&(kt_cgi_env){.db = fx->index, .allow_partial = "sometimes",
+                                                  .template_path = "/nonexistent/page.html"},
+                                    f));
+    assert_false(kt_cgi_settings_ok(&(kt_cgi_env){.db = fx->index, .remote_timeout = "0"}, f));
+    fclose(f);
+    KIT_CONTAINS(log, "KYOTEI_DB: not set");
+    KIT_CONTAINS(log, "KYOTEI_ALLOW_PARTIAL: must be");
+    KIT_CONTAINS(log, "KYOTEI_REMOTE_TIMEOUT: must be milliseconds");
+    KIT_CONTAINS(log, "KYOTEI_TEMPLATE: /nonexistent/page.html");
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_csv_has_every_match),
         cmocka_unit_test(test_fragment),
         cmocka_unit_test(test_site_template),
+        cmocka_unit_test(test_kept_searcher_follows_the_index),
+        cmocka_unit_test(test_settings_checked_at_start),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
