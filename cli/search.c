@@ -46,7 +46,7 @@ static void usage(FILE *out)
           "  観光 OR 医療            either word\n"
           "  交流 -中国              without the second word\n"
           "  \"経済交流\"             the words in this order\n"
-          "  かんこう                kana also finds the kanji it reads as (観光)\n"
+          "  かんこう  kankou  kanko  kana and romaji also find the kanji they read as (観光)\n"
           "  tourism  中華人民共和国  aliases reach the canonical field or country\n"
           "  country:台湾 field:観光 municipality:仙台市 prefecture:宮城県 title:覚書\n"
           "  signed:2010..2016  signed:2010..  signed:..2016\n"

@@ -95,8 +95,16 @@ void kt_lexicon_close(kt_lexicon *lex)
     kt_vocab_free(lex->fields);
     kt_vocab_free(lex->synonyms);
     kt_vocab_free(lex->phrasing);
+    kt_romaji_close(lex->romaji);
     free(lex->data_dir);
     free(lex);
+}
+
+kt_status kt_lexicon_romaji(kt_lexicon *lex, kt_romaji **out, kt_error *err)
+{
+    kt_status st = lex->romaji ? KT_OK : kt_romaji_open(&lex->romaji, err);
+    *out = lex->romaji;
+    return st;
 }
 
 const char *kt_token_term(const kt_token *t, size_t *len)

@@ -20,6 +20,7 @@
 
 #include "base/error.h"
 #include "dict/fields.h"
+#include "dict/romaji.h"
 #include "dict/tokenizer.h"
 #include "dict/vocab.h"
 
@@ -34,10 +35,15 @@ typedef struct kt_lexicon {
     kt_vocab *synonyms;
     kt_vocab *phrasing;  /* query words that say what to do, not what to find (dict/phrasing.tsv) */
     char *data_dir;  /* where it was loaded from */
+    kt_romaji *romaji; /* opened on first use (kt_lexicon_romaji): most queries have no romaji */
 } kt_lexicon;
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);
 void kt_lexicon_close(kt_lexicon *lex);  /* NULL allowed */
+
+/* The lexicon's romaji reader (dict/romaji.h), opened the first time it is asked for and kept.
+ * Errors: those of kt_romaji_open. */
+kt_status kt_lexicon_romaji(kt_lexicon *lex, kt_romaji **out, kt_error *err);
 
 /* 16 hex digits and a NUL. */
 #define KT_LEXICON_FINGERPRINT_SIZE 17

@@ -4,6 +4,7 @@
 
 #include "base/buf.h"
 #include "dict/lexicon.h"
+#include "dict/reading.h"
 #include "dict/script.h"
 
 static kt_status emit(kt_term_sink sink, void *ctx, kt_layer layer, const char *text, size_t len, uint32_t pos,
@@ -32,12 +33,13 @@ static kt_status words_and_readings(const kt_tokens *toks, unsigned layers, kt_t
             st = emit(sink, ctx, KT_LAYER_WORD, word, len, pos, err);
         if (st != KT_OK || !(layers & KT_LAYER_READING))
             continue;
-        /* IPADIC's reading; a word in kana (often one MeCab does not know) is its own reading */
+        /* IPADIC's reading; a word in kana (often one MeCab does not know) is its own reading;
+         * indexed by its key (dict/reading.h: long vowels and ヴ/バ-style spellings folded) */
         kt_buf_clear(&kana);
         if (t->reading_len > 0)
-            st = kt_to_katakana(t->reading, t->reading_len, &kana);
+            st = kt_reading_key(t->reading, t->reading_len, &kana);
         else if (kt_is_all_kana(t->surface, t->surface_len))
-            st = kt_to_katakana(t->surface, t->surface_len, &kana);
+            st = kt_reading_key(t->surface, t->surface_len, &kana);
         if (st != KT_OK)
             st = kt_error_nomem(err);
         else if (kana.len)

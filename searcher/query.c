@@ -7,6 +7,8 @@
 #include "base/buf.h"
 #include "base/grow.h"
 #include "dict/normalize.h"
+#include "dict/reading.h"
+#include "dict/romaji.h"
 #include "dict/script.h"
 #include "dict/terms.h"
 #include "schema/dimension.h"
@@ -209,21 +211,42 @@ static xc_query *text_query(builder *b, const char *text, size_t len, bool phras
     return pair(b, XC_OP_OR, words, scaled(b, ngrams, KT_WEIGHT_NGRAM));
 }
 
+/* The readings-layer term for kana (by its key, dict/reading.h), scaled by weight. */
+static xc_query *kana_query(builder *b, const char *kana, size_t len, double weight)
+{
+    kt_buf key = KT_BUF_INIT;
+    if (kt_reading_key(kana, len, &key) != KT_OK) {
+        kt_buf_free(&key);
+        out_of_memory(b);
+        return NULL;
+    }
+    b->st = kt_term_list_add(&b->hl->readings, key.data, key.len, b->err);
+    xc_query *q = term(b, KT_PREFIX_READING, key.data, key.len);
+    kt_buf_free(&key);
+    return scaled(b, q, weight);
+}
+
 /* A word typed in kana may be the reading of a word written in kanji. */
 static xc_query *reading_query(builder *b, const char *norm, size_t len)
 {
     if (!kt_is_all_kana(norm, len) || b->st != KT_OK)
         return NULL;
-    kt_buf kana = KT_BUF_INIT;
-    if (kt_to_katakana(norm, len, &kana) != KT_OK) {
-        kt_buf_free(&kana);
-        out_of_memory(b);
+    return kana_query(b, norm, len, KT_WEIGHT_READING);
+}
+
+/* A word typed in romaji (kankou, kankō, seisyounen) is the reading it spells (dict/romaji.h). */
+static xc_query *romaji_query(builder *b, const char *norm, size_t len)
+{
+    if (!kt_romaji_candidate(norm, len) || b->st != KT_OK)
         return NULL;
-    }
-    b->st = kt_term_list_add(&b->hl->readings, kana.data, kana.len, b->err);
-    xc_query *q = term(b, KT_PREFIX_READING, kana.data, kana.len);
+    kt_romaji *r;
+    kt_buf kana = KT_BUF_INIT;
+    bool whole = false;
+    if ((b->st = kt_lexicon_romaji(b->lex, &r, b->err)) == KT_OK)
+        b->st = kt_romaji_kana(r, norm, len, &kana, &whole, b->err);
+    xc_query *q = b->st == KT_OK && whole && kana.len ? kana_query(b, kana.data, kana.len, KT_WEIGHT_ROMAJI) : NULL;
     kt_buf_free(&kana);
-    return scaled(b, q, KT_WEIGHT_READING);
+    return q;
 }
 
 /* The vocabulary of a dimension's canonical values in the lexicon, or NULL when it has none. */
@@ -297,6 +320,7 @@ static xc_query *word_query(builder *b, const char *text)
     qvec alts = {0};
     qvec_push(b, &alts, text_query(b, norm, len, false, false));
     qvec_push(b, &alts, reading_query(b, norm, len));
+    qvec_push(b, &alts, romaji_query(b, norm, len));
     qvec_push(b, &alts, alias_query(b, norm, len));
     qvec_push(b, &alts, synonym_query(b, norm, len));
     free(norm);

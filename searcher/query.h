@@ -6,6 +6,8 @@
  *   - its characters as a phrase of bigrams, so a word inside a compound or a name is found
  *     (普洱 in 普洱市, 日本国 in 日本国青森県) — weight KT_WEIGHT_NGRAM;
  *   - typed in kana, the readings of words (かんこう finds 観光) — weight KT_WEIGHT_READING;
+ *   - typed in romaji, the readings it spells (kankou, kankō, kanko find 観光) — KT_WEIGHT_ROMAJI;
+ *     readings are matched by their key (dict/reading.h), with long vowels folded;
  *   - a country or field alias, its canonical name and the agreements filed under it (tourism
  *     finds 観光, 中華人民共和国 finds 中国), and the other words of its synonym group (覚書 finds
  *     了解覚書, exchange finds 交流) — weight KT_WEIGHT_ALIAS.
@@ -35,6 +37,7 @@
 
 #define KT_WEIGHT_NGRAM 0.5
 #define KT_WEIGHT_READING 0.4
+#define KT_WEIGHT_ROMAJI 0.3
 #define KT_WEIGHT_ALIAS 0.8
 /* What matching one more clause is worth in the partial form: more than any BM25 sum of a query
  * (a clause's layers weigh a few tens at most), so the number of clauses matched ranks first. */

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/grow.h"
+#include "dict/reading.h"
 #include "dict/normalize.h"
 #include "dict/script.h"
 
@@ -194,7 +195,7 @@ static kt_status find_matches(kt_lexicon *lex, const char *text, size_t len, con
         long k = find_in(&hl->words, term, tlen);
         if (k < 0 && n_readings && t->reading_len) {
             kt_buf_clear(&kana);
-            if (kt_to_katakana(t->reading, t->reading_len, &kana) != KT_OK) {
+            if (kt_reading_key(t->reading, t->reading_len, &kana) != KT_OK) {
                 st = kt_error_nomem(err);
                 break;
             }

@@ -313,6 +313,17 @@ class AsPeopleType(TempDirTest):
         got, _ = ids_for("2012")
         self.assertIn("sendai-001", got)
 
+    def test_romaji_finds_what_it_spells(self):
+        kanji, _ = ids_for("観光")
+        for spelling in ("kankou", "kankō", "kanko", "KANKOU"):
+            got, _ = ids_for(spelling)
+            self.assertTrue(set(kanji) <= set(got), spelling)
+        for spelling in ("seishounen", "seisyounen"):
+            got, _ = ids_for(spelling)
+            self.assertEqual(got[:1], ["akita-008"], spelling)
+        got, _ = ids_for("sapporo")
+        self.assertTrue(got and all(i.startswith("sapporo-") for i in got[:3]), got)
+
     def test_operator_words(self):
         self.assertEqual(ids_for("交流 NOT 中国")[0], ids_for("交流 -中国")[0])
         self.assertEqual(ids_for("交流 中国以外")[0], ids_for("交流 -中国")[0])
