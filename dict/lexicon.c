@@ -96,6 +96,8 @@ void kt_lexicon_close(kt_lexicon *lex)
     kt_vocab_free(lex->synonyms);
     kt_vocab_free(lex->phrasing);
     kt_romaji_close(lex->romaji);
+    kt_vocab_free(lex->places[0]);
+    kt_vocab_free(lex->places[1]);
     free(lex->data_dir);
     free(lex);
 }
@@ -105,6 +107,20 @@ kt_status kt_lexicon_romaji(kt_lexicon *lex, kt_romaji **out, kt_error *err)
     kt_status st = lex->romaji ? KT_OK : kt_romaji_open(&lex->romaji, err);
     *out = lex->romaji;
     return st;
+}
+
+kt_status kt_lexicon_place(kt_lexicon *lex, const char *word, size_t len, const char **out, kt_error *err)
+{
+    static const char *const files[] = {"places.tsv", "places-extra.tsv"};
+    *out = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        kt_status st = lex->places[i] ? KT_OK : load_vocab(lex->data_dir, files[i], &lex->places[i], err);
+        if (st != KT_OK)
+            return st;
+        if (!*out)
+            *out = kt_vocab_lookup(lex->places[i], word, len);
+    }
+    return KT_OK;
 }
 
 const char *kt_token_term(const kt_token *t, size_t *len)

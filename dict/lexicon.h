@@ -7,6 +7,8 @@
  *   <data_dir>/fields.tsv     the field vocabulary
  *   <data_dir>/synonyms.tsv   groups of words that mean the same (a query for one finds the others)
  *   <data_dir>/phrasing.tsv   request phrasing (探す, 知る, 関する): words of a query that are not searched
+ *   <data_dir>/places.tsv, places-extra.tsv  places by their English, romaji and kana names (read on
+ *                             first use: most queries name no place in Latin letters or kana)
  *
  * Ownership: the caller owns the kt_lexicon and closes it with kt_lexicon_close. It holds one
  * MeCab tagger, so use one lexicon per thread.
@@ -36,6 +38,7 @@ typedef struct kt_lexicon {
     kt_vocab *phrasing;  /* query words that say what to do, not what to find (dict/phrasing.tsv) */
     char *data_dir;  /* where it was loaded from */
     kt_romaji *romaji; /* opened on first use (kt_lexicon_romaji): most queries have no romaji */
+    kt_vocab *places[2]; /* places.tsv and places-extra.tsv, loaded on first use (kt_lexicon_places) */
 } kt_lexicon;
 
 kt_status kt_lexicon_open(const char *data_dir, kt_lexicon **out, kt_error *err);
@@ -44,6 +47,11 @@ void kt_lexicon_close(kt_lexicon *lex);  /* NULL allowed */
 /* The lexicon's romaji reader (dict/romaji.h), opened the first time it is asked for and kept.
  * Errors: those of kt_romaji_open. */
 kt_status kt_lexicon_romaji(kt_lexicon *lex, kt_romaji **out, kt_error *err);
+
+/* The Japanese name of the place `word` names in English, romaji or kana (dict/places.tsv, then
+ * dict/places-extra.tsv), or NULL. The files are loaded the first time. Pointer owned by the
+ * lexicon. Errors: those of kt_vocab_load (naming FILE:LINE). */
+kt_status kt_lexicon_place(kt_lexicon *lex, const char *word, size_t len, const char **out, kt_error *err);
 
 /* 16 hex digits and a NUL. */
 #define KT_LEXICON_FINGERPRINT_SIZE 17

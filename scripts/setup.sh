@@ -5,6 +5,7 @@
 #   scripts/setup.sh            build for use
 #   scripts/setup.sh --test     also install what the test suite (and its benchmark smoke test) needs
 #   scripts/setup.sh --compare  also the other engines the benchmarks compare kyotei with
+#   scripts/setup.sh --data     also what dict/tools/gen_places.py reads to make dict/places.tsv again
 #   scripts/setup.sh --package  also what scripts/package.sh needs to build the Debian packages
 #   scripts/setup.sh --no-build only install the packages
 #
@@ -26,6 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) groups+=(test bench); tests=ON ;;
     --compare) groups+=(compare) ;;
+    --data) groups+=(data) ;;
     --package) groups+=(package) ;;
     --no-build) build=no ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;

@@ -306,6 +306,22 @@ static xc_query *synonym_query(builder *b, const char *norm, size_t len)
     return scaled(b, combine(b, XC_OP_OR, &alts), KT_WEIGHT_ALIAS);
 }
 
+/* A place named in English, romaji or kana (Dalian, だいれん) is its Japanese name as text:
+ * 大連 finds 大連市 and 中国/大連市 alike (dict/places.tsv). Words in kanji are their own name. */
+static xc_query *place_query(builder *b, const char *norm, size_t len)
+{
+    bool kanji = false;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += kt_utf8_next(norm + i, len - i, &cp);
+        kanji |= kt_is_japanese_char(cp) && !kt_is_kana_char(cp);
+    }
+    const char *name = NULL;
+    if (kanji || b->st != KT_OK || (b->st = kt_lexicon_place(b->lex, norm, len, &name, b->err)) != KT_OK || !name)
+        return NULL;
+    return scaled(b, text_query(b, name, strlen(name), false, false), KT_WEIGHT_ALIAS);
+}
+
 /* One word as typed: every layer that can find it. */
 static xc_query *word_query(builder *b, const char *text)
 {
@@ -323,6 +339,7 @@ static xc_query *word_query(builder *b, const char *text)
     qvec_push(b, &alts, romaji_query(b, norm, len));
     qvec_push(b, &alts, alias_query(b, norm, len));
     qvec_push(b, &alts, synonym_query(b, norm, len));
+    qvec_push(b, &alts, place_query(b, norm, len));
     free(norm);
     return combine(b, XC_OP_OR, &alts);
 }
@@ -528,7 +545,8 @@ kt_status kt_query_build(kt_lexicon *lex, xc_db *db, const kt_search_request *re
     memset(out, 0, sizeof *out);
     kt_qnode *root;
     kt_status st = kt_parse(req->query, &root, &out->ignored, err);
-    if (st == KT_OK && (st = kt_sentences_split(lex, root, &out->ignored, err)) != KT_OK)
+    if (st == KT_OK && ((st = kt_aliases_join(lex, root, err)) != KT_OK ||
+                        (st = kt_sentences_split(lex, root, &out->ignored, err)) != KT_OK))
         kt_qnode_free(root);
     if (st != KT_OK) {
         kt_query_plan_free(out);

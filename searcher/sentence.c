@@ -143,8 +143,10 @@ kt_status kt_sentences_split(kt_lexicon *lex, kt_qnode *root, kt_ignored_list *i
         clauses pieces = {0};
         if (n->kind == KT_Q_WORD && !n->negated)
             st = cut_word(lex, n, &pieces, err);
+        /* one piece that is the word itself changes nothing; a year is an OR, with no text */
+        const kt_qnode *only = pieces.count == 1 ? pieces.items[0].node : NULL;
         bool cut = st == KT_OK && pieces.count > 0 &&
-                   (pieces.count > 1 || strcmp(pieces.items[0].node->text, n->text) != 0);
+                   (pieces.count > 1 || only->kind != KT_Q_WORD || strcmp(only->text, n->text) != 0);
         if (st == KT_OK && !cut) {
             bool phrasing = pieces.count == 1 && pieces.items[0].phrasing;
             st = push(&out, n, phrasing) == KT_OK ? KT_OK : kt_error_nomem(err);
@@ -172,7 +174,7 @@ kt_status kt_sentences_split(kt_lexicon *lex, kt_qnode *root, kt_ignored_list *i
     size_t kept = 0;
     for (size_t i = 0; i < out.count; i++) {
         clause *c = &out.items[i];
-        if (searched && c->phrasing) {
+        if (searched && c->phrasing && c->node->text) {
             if (st == KT_OK && kt_ignored_add(ignored, c->node->text, strlen(c->node->text), KT_IGNORED_PHRASING) !=
                                    KT_OK)
                 st = kt_error_nomem(err);
@@ -198,5 +200,81 @@ kt_status kt_sentences_split(kt_lexicon *lex, kt_qnode *root, kt_ignored_list *i
     root->kids = kids;
     root->n_kids = kept;
     root->kids_cap = room;
+    return st;
+}
+
+/* ---- aliases of several words ---- */
+
+#define ALIAS_MAX_WORDS 4
+
+/* Whether text names something in one of the lexicon's vocabularies: for a filter, its own
+ * dimension's; for a word, any of them, places included. */
+static kt_status is_alias(kt_lexicon *lex, const kt_qnode *first, const char *text, bool *yes, kt_error *err)
+{
+    size_t len = strlen(text);
+    if (first->kind == KT_Q_FILTER) {
+        const kt_vocab *v = first->filter == KT_DIM_COUNTRY ? lex->countries
+                            : first->filter == KT_DIM_FIELD ? lex->fields
+                                                            : NULL;
+        *yes = v && kt_vocab_lookup(v, text, len);
+        return KT_OK;
+    }
+    *yes = kt_vocab_lookup(lex->countries, text, len) || kt_vocab_lookup(lex->fields, text, len) ||
+           kt_vocab_lookup(lex->synonyms, text, len);
+    const char *place = NULL;
+    kt_status st = *yes ? KT_OK : kt_lexicon_place(lex, text, len, &place, err);
+    *yes |= place != NULL;
+    return st;
+}
+
+static bool joinable(const kt_qnode *n)
+{
+    return n->kind == KT_Q_WORD && !n->negated;
+}
+
+kt_status kt_aliases_join(kt_lexicon *lex, kt_qnode *root, kt_error *err)
+{
+    kt_status st = KT_OK;
+    for (size_t i = 0; i < root->n_kids && st == KT_OK; i++) {
+        kt_qnode *first = root->kids[i];
+        if (first->negated || (first->kind != KT_Q_WORD && first->kind != KT_Q_FILTER) || first->phrase)
+            continue;
+        /* the longest run of following words that makes an alias with this one */
+        size_t best = 0;
+        kt_buf joined = KT_BUF_INIT;
+        kt_buf_append_str(&joined, first->text);
+        for (size_t k = 1; k < ALIAS_MAX_WORDS && i + k < root->n_kids && joinable(root->kids[i + k]); k++) {
+            kt_buf_append_char(&joined, ' ');
+            kt_buf_append_str(&joined, root->kids[i + k]->text);
+            bool yes = false;
+            if (kt_buf_status(&joined) != KT_OK)
+                st = kt_error_nomem(err);
+            else
+                st = is_alias(lex, first, kt_buf_str(&joined), &yes, err);
+            if (st != KT_OK)
+                break;
+            if (yes)
+                best = k;
+        }
+        kt_buf_free(&joined);
+        if (st != KT_OK || best == 0)
+            continue;
+        kt_buf text = KT_BUF_INIT;
+        kt_buf_append_str(&text, first->text);
+        for (size_t k = 1; k <= best; k++) {
+            kt_buf_append_char(&text, ' ');
+            kt_buf_append_str(&text, root->kids[i + k]->text);
+        }
+        if (kt_buf_status(&text) != KT_OK) {
+            kt_buf_free(&text);
+            return kt_error_nomem(err);
+        }
+        free(first->text);
+        first->text = kt_buf_steal(&text);
+        for (size_t k = 1; k <= best; k++)
+            kt_qnode_free(root->kids[i + k]);
+        memmove(root->kids + i + 1, root->kids + i + 1 + best, (root->n_kids - i - 1 - best) * sizeof *root->kids);
+        root->n_kids -= best;
+    }
     return st;
 }

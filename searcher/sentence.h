@@ -27,4 +27,12 @@
 
 kt_status kt_sentences_split(kt_lexicon *lex, kt_qnode *root, kt_ignored_list *ignored, kt_error *err);
 
+/* Words typed apart that together name one thing in a vocabulary — health care, social welfare,
+ * renewable energy, South Korea, British Columbia (dict/: countries, fields, synonyms, places) —
+ * are joined into one word, so that the alias reaches what it names; after field: or country:
+ * the following words are joined into the filter's value when they make one of its dimension's
+ * names (field:health care). The longest run wins, up to four words; the tree changes in place.
+ * Errors: KT_ERR_NOMEM, and those of loading dict/places.tsv. */
+kt_status kt_aliases_join(kt_lexicon *lex, kt_qnode *root, kt_error *err);
+
 #endif

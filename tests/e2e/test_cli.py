@@ -324,6 +324,19 @@ class AsPeopleType(TempDirTest):
         got, _ = ids_for("sapporo")
         self.assertTrue(got and all(i.startswith("sapporo-") for i in got[:3]), got)
 
+    def test_places_in_every_script(self):
+        for name, place in (("Dalian", "大連"), ("だいれん", "大連"), ("Tianjin", "天津"), ("Busan", "釜山"),
+                            ("Jeju", "済州"), ("ちぇじゅ", "済州"), ("Kaohsiung", "高雄"), ("Oulu", "オウル"),
+                            ("Sendai", "仙台"), ("British Columbia", "ブリティッシュコロンビア")):
+            got, _ = ids_for(name)
+            want, _ = ids_for(place)
+            self.assertTrue(want and set(want) <= set(got), (name, got, want))
+
+    def test_aliases_of_several_words(self):
+        self.assertEqual(sorted(ids_for("health care")[0]), sorted(ids_for("field:医療")[0]))
+        self.assertEqual(sorted(ids_for("field:social welfare")[0]), sorted(ids_for("field:福祉")[0]))
+        self.assertFalse(ids_for("renewable energy")[1]["partial"])
+
     def test_operator_words(self):
         self.assertEqual(ids_for("交流 NOT 中国")[0], ids_for("交流 -中国")[0])
         self.assertEqual(ids_for("交流 中国以外")[0], ids_for("交流 -中国")[0])

@@ -706,7 +706,8 @@ static void test_update_refuses_other_dictionaries(void **state)
     /* the same dictionaries, one field alias more */
     char *data = kit_path(f->tmp, "data");
     assert_int_equal(mkdir(data, 0700), 0);
-    static const char *const names[] = {"user.dic", "countries.tsv", "fields.tsv", "synonyms.tsv", "phrasing.tsv"};
+    static const char *const names[] = {"user.dic", "countries.tsv", "fields.tsv", "synonyms.tsv", "phrasing.tsv", "places.tsv",
+                                         "places-extra.tsv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *from = kit_path(kit_data_dir(), names[i]);
         size_t len;

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-GROUPS = {"build", "test", "bench", "package", "compare"}
+GROUPS = {"build", "test", "bench", "package", "compare", "data"}
 ROLES = {"essential", "check", "dev", "run"}
 # debian/control names debhelper through the virtual package that also sets the compat level
 ALIASES = {"debhelper-compat": "debhelper"}
