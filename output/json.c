@@ -120,6 +120,10 @@ static kt_status write_result(FILE *out, const kt_result *r, const char *query, 
         json_decref(doc);
         doc = NULL;
     }
+    if (doc && json_object_set_new(doc, "suggestion", r->suggestion ? json_string(r->suggestion) : json_null()) != 0) {
+        json_decref(doc);
+        doc = NULL;
+    }
     return dump_as(out, note_missing(note_ignored(doc, r, true), r), compact, err);
 }
 

@@ -11,6 +11,7 @@
 #include "searcher/query.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
+#include "searcher/suggest.h"
 #include "searcher/watch.h"
 #include "xapian-c/xc.h"
 
@@ -331,6 +332,7 @@ void kt_result_free(kt_result *r)
         free(r->shards_missing[i]);
     free(r->shards_missing);
     kt_ignored_list_free(&r->ignored);
+    free(r->suggestion);
     free(r);
 }
 
@@ -591,6 +593,9 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
                 return st;
         }
     }
+    /* nothing, or only part, matched: what was probably meant */
+    if (st == KT_OK && (r->total == 0 || r->partial) && req->query && *req->query)
+        st = kt_suggest(s->lex, s->db, req->query, &r->suggestion, err);
     if (st == KT_OK) { /* the result says what of the query was not searched */
         r->ignored = plan.ignored;
         plan.ignored = (kt_ignored_list){NULL, 0, 0};

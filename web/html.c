@@ -100,6 +100,7 @@ typedef struct change {
     kt_sort sort;
     uint32_t page;
     const char *format;
+    const char *set_query; /* another query (a suggestion) in place of the one asked */
 } change;
 
 static UriQueryListA *push_param(UriQueryListA *items, size_t *n, const char *key, const char *value)
@@ -127,8 +128,9 @@ static kt_status link_append(kt_buf *b, const kt_search_request *req, const chan
     if (!items)
         return KT_ERR_NOMEM;
     char since[16], until[16], page[16];
-    if (req->query && *req->query)
-        push_param(items, &n, "q", req->query);
+    const char *q = c->set_query ? c->set_query : req->query;
+    if (q && *q)
+        push_param(items, &n, "q", q);
     if (!c->drop_filters) {
         push_list(items, &n, "country", req->countries, req->n_countries, c->drop_country, c->add_country);
         push_list(items, &n, "field", req->fields, req->n_fields, c->drop_field, c->add_field);
@@ -464,6 +466,13 @@ static void fragment(html *h, const kt_search_request *req, const kt_result *r)
                 "ここに含まれていない協定があります。件数と絞り込みの数も、応答した索引の分だけです。</p>\n",
              r->n_shards_missing);
     put_ignored(h, r);
+    if (r->suggestion) {
+        raw(h, "<p class=\"kt-suggestion\">もしかして: <a");
+        href(h, req, &(change){.set_query = r->suggestion});
+        raw(h, ">");
+        esc(h, r->suggestion);
+        raw(h, "</a></p>\n");
+    }
     if (r->partial)
         raw(h, "<p class=\"kt-partial\">すべての語を含む協定は見つかりませんでした。"
                "一部の語を含む協定を表示しています。</p>\n");

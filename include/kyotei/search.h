@@ -135,6 +135,8 @@ typedef struct kt_result {
     uint32_t total;                    /* exact number of matching agreements */
     bool partial;                      /* no agreement matched every word: these match some of them */
     kt_ignored_list ignored;           /* the parts of the query that were not searched, and why */
+    char *suggestion;                  /* when nothing or only part matched: the query with its unknown
+                                          words spelt as the index does (青小年 → 青少年), or NULL */
     uint32_t offset, limit;
     kt_hit *hits;
     size_t n_hits;

@@ -337,6 +337,19 @@ class AsPeopleType(TempDirTest):
         self.assertEqual(sorted(ids_for("field:social welfare")[0]), sorted(ids_for("field:福祉")[0]))
         self.assertFalse(ids_for("renewable energy")[1]["partial"])
 
+    def test_did_you_mean(self):
+        for typed, meant in (("青小年 交流", "青少年 交流"), ("医寮", "医療"), ("tourisn", "tourism"),
+                             ("ロシヤ", "ロシア"), ("country:中国 医寮", "country:中国 医療")):
+            result, _ = search_json(typed)
+            self.assertEqual(result["suggestion"], meant, typed)
+            fixed, _ = search_json(meant)
+            self.assertGreater(fixed["total"], 0, meant)
+            self.assertFalse(fixed["partial"], meant)
+        # a query that finds everything it asks for suggests nothing
+        self.assertIsNone(search_json("青少年 交流")[0]["suggestion"])
+        p = run("kyotei-search", "医寮")
+        self.assertIn("Did you mean: 医療", p.stdout)
+
     def test_operator_words(self):
         self.assertEqual(ids_for("交流 NOT 中国")[0], ids_for("交流 -中国")[0])
         self.assertEqual(ids_for("交流 中国以外")[0], ids_for("交流 -中国")[0])

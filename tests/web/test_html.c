@@ -319,6 +319,18 @@ static void test_words_not_searched_are_shown_escaped(void **state)
     assert_lacks(html, "<b>x</b>");
     free(html);
     kt_result_free(r);
+
+    /* a suggestion is a link that runs it, with the filters kept, escaped */
+    r = hostile_result();
+    r->suggestion = dup("医療 <x>");
+    const char *countries[] = {"中国"};
+    req.countries = countries;
+    req.n_countries = 1;
+    html = render_fragment(&req, r);
+    assert_contains(html, "<p class=\"kt-suggestion\">もしかして: <a href=\"?q=%E5%8C%BB%E7%99%82+%3Cx%3E&amp;country=");
+    assert_contains(html, "\">医療 &lt;x&gt;</a></p>");
+    free(html);
+    kt_result_free(r);
 }
 
 static void test_pagination_is_capped(void **state)
