@@ -73,8 +73,6 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
     }
     if (r->total == 0)
         fputs("No agreement matches.\n", out);
-    if (r->suggestion)
-        fprintf(out, "Did you mean: %s\n", r->suggestion);
     else if (r->n_hits < r->total)
         fprintf(out, "%u agreement%s match%s; showing %u–%u.\n", r->total, r->total == 1 ? "" : "s",
                 r->partial ? " some of the words" : "",
@@ -82,6 +80,8 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
     else
         fprintf(out, "%u agreement%s match%s.\n", r->total, r->total == 1 ? "" : "s",
                 r->partial ? " some of the words" : "");
+    if (r->suggestion)
+        fprintf(out, "Did you mean: %s\n", r->suggestion);
     if (r->total) {
         put_facet(out, "country", &r->countries);
         put_facet(out, "field", &r->fields);
