@@ -25,12 +25,12 @@
 enum { EXIT_FOUND = 0, EXIT_NOTHING = 1, EXIT_ERROR = 2 };
 enum { OPT_VERSION = 256, OPT_FORMAT, OPT_ALL, OPT_OFFSET, OPT_SINCE, OPT_UNTIL, OPT_SORT, OPT_COUNT, OPT_FACETS,
        OPT_PIVOT, OPT_BATCH, OPT_ALLOW_PARTIAL, OPT_CONNECT_TIMEOUT, OPT_REMOTE_TIMEOUT, OPT_FASTCGI, OPT_LISTEN,
-       OPT_WORKERS, OPT_MAX_MEMORY };
+       OPT_WORKERS, OPT_MAX_MEMORY, OPT_COMPLETE };
 
 typedef enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL } format;
 static const kt_name formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"csv", FORMAT_CSV},
                                   {"tsv", FORMAT_TSV},   {"jsonl", FORMAT_JSONL}, {NULL, 0}};
-typedef enum mode { MODE_RESULTS, MODE_COUNT, MODE_FACETS, MODE_PIVOT } mode;
+typedef enum mode { MODE_RESULTS, MODE_COUNT, MODE_FACETS, MODE_PIVOT, MODE_COMPLETE } mode;
 
 #define MAX_FILTERS 64
 #define MAX_SHARDS 64
@@ -77,6 +77,8 @@ static void usage(FILE *out)
           "                   country, field, prefecture, municipality, year\n"
           "  --format FMT     text (default) or json; with --all also csv, tsv or jsonl (every match,\n"
           "                   streamed, for spreadsheets); with --pivot text, csv or json\n"
+          "  --complete       completions of the words typed, as a prefix in kanji, kana or romaji\n"
+          "                   (kan -> 観光): text lines, or one JSON object with --format json\n"
           "  --batch FILE     run every line of FILE (- for stdin) as a query, in one process,\n"
           "                   and print one JSON object a line (blank lines are skipped; a bad\n"
           "                   line gets {\"line\", \"query\", \"error\"} and the run goes on)\n"
@@ -191,6 +193,17 @@ static kt_status export_row(const kt_hit *h, void *ctx, kt_error *err)
 static kt_status kt_run(kt_searcher *s, kt_search_request *req, mode what, format fmt, const kt_dimension pivot[2],
                         int *status, kt_error *err)
 {
+    if (what == MODE_COMPLETE) { /* the words typed are the prefix */
+        kt_completions c;
+        kt_status st = kt_complete(s, req->query, req->limit, &c, err);
+        if (st == KT_OK)
+            st = fmt == FORMAT_JSON ? kt_write_completions_json(stdout, req->query, &c, err)
+                                    : kt_write_completions_text(stdout, &c, err);
+        if (st == KT_OK)
+            *status = c.count ? EXIT_FOUND : EXIT_NOTHING;
+        kt_completions_free(&c);
+        return st;
+    }
     if (what == MODE_PIVOT) {
         kt_pivot *p;
         kt_status st = kt_pivot_build(s, req, pivot[0], pivot[1], &p, err);
@@ -315,6 +328,7 @@ int main(int argc, char **argv)
         {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
         {"fastcgi", no_argument, NULL, OPT_FASTCGI}, {"listen", required_argument, NULL, OPT_LISTEN},
         {"workers", required_argument, NULL, OPT_WORKERS}, {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"complete", no_argument, NULL, OPT_COMPLETE},
         {NULL, 0, NULL, 0},
     };
     const char *dbs[MAX_SHARDS], *countries[MAX_FILTERS], *fields[MAX_FILTERS];
@@ -361,6 +375,7 @@ int main(int argc, char **argv)
         case OPT_COUNT: what = MODE_COUNT; break;
         case OPT_FACETS: what = MODE_FACETS; break;
         case OPT_PIVOT: what = MODE_PIVOT; ok = parse_pivot(optarg, pivot); break;
+        case OPT_COMPLETE: what = MODE_COMPLETE; break;
         case OPT_BATCH: batch = optarg; break;
         case OPT_ALLOW_PARTIAL: sopts.allow_partial = shard_options = true; break;
         case OPT_CONNECT_TIMEOUT:

@@ -294,6 +294,17 @@ kt_status kt_vocab_each_alias(const kt_vocab *v, size_t i, kt_vocab_alias_fn fn,
     return KT_OK;
 }
 
+kt_status kt_vocab_each_key(const kt_vocab *v, kt_vocab_key_fn fn, void *ctx, kt_error *err)
+{
+    for (size_t k = 0; v && k < v->nslots; k++) {
+        const slot *s = &v->slots[k];
+        kt_status st = s->key ? fn(s->key, s->key_len, s->entry, ctx, err) : KT_OK;
+        if (st != KT_OK)
+            return st;
+    }
+    return KT_OK;
+}
+
 void kt_vocab_free(kt_vocab *v)
 {
     if (!v)

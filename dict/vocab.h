@@ -44,6 +44,11 @@ size_t kt_vocab_find(const kt_vocab *v, const char *word, size_t len);
 typedef kt_status (*kt_vocab_alias_fn)(const char *alias, size_t len, void *ctx, kt_error *err);
 kt_status kt_vocab_each_alias(const kt_vocab *v, size_t i, kt_vocab_alias_fn fn, void *ctx, kt_error *err);
 
+/* Calls fn with every key (alias or canonical name, normalised) and the position of its entry, in
+ * no particular order, in one pass over the table; stops at the first status other than KT_OK. */
+typedef kt_status (*kt_vocab_key_fn)(const char *key, size_t len, size_t entry, void *ctx, kt_error *err);
+kt_status kt_vocab_each_key(const kt_vocab *v, kt_vocab_key_fn fn, void *ctx, kt_error *err);
+
 /* NULL allowed. */
 void kt_vocab_free(kt_vocab *v);
 

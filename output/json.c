@@ -149,3 +149,15 @@ kt_status kt_write_count_json(FILE *out, const kt_result *r, kt_error *err)
     json_t *doc = json_pack("{s:i, s:b}", "total", (json_int_t)r->total, "partial", r->partial);
     return dump_as(out, note_missing(note_ignored(doc, r, false), r), true, err);
 }
+
+kt_status kt_write_completions_json(FILE *out, const char *prefix, const kt_completions *c, kt_error *err)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < c->count; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:i}", "text", c->items[i].text, "kind", c->items[i].kind,
+                                              "count", (json_int_t)c->items[i].count));
+    json_t *doc = json_array_size(list) == c->count ? json_pack("{s:s, s:o}", "prefix", prefix ? prefix : "",
+                                                                "completions", list)
+                                                    : (json_decref(list), NULL);
+    return dump_as(out, doc, true, err);
+}

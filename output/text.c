@@ -110,3 +110,12 @@ kt_status kt_write_count_text(FILE *out, const kt_result *r, kt_error *err)
         return kt_error_set(err, KT_ERR_IO, "cannot write the results");
     return KT_OK;
 }
+
+kt_status kt_write_completions_text(FILE *out, const kt_completions *c, kt_error *err)
+{
+    for (size_t i = 0; i < c->count; i++)
+        fprintf(out, "%s\t%s\t%u\n", c->items[i].text, c->items[i].kind, c->items[i].count);
+    if (fflush(out) != 0 || ferror(out))
+        return kt_error_set(err, KT_ERR_IO, "cannot write the completions");
+    return KT_OK;
+}

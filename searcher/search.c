@@ -10,6 +10,7 @@
 #include "searcher/ignored.h"
 #include "searcher/query.h"
 #include "searcher/shards.h"
+#include "searcher/complete.h"
 #include "searcher/snippet.h"
 #include "searcher/suggest.h"
 #include "searcher/watch.h"
@@ -607,6 +608,11 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
     }
     *out = r;
     return KT_OK;
+}
+
+kt_status kt_complete(kt_searcher *s, const char *prefix, size_t limit, kt_completions *out, kt_error *err)
+{
+    return kt_complete_build(s->lex, s->db, prefix, limit, out, err);
 }
 
 kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err)

@@ -46,6 +46,11 @@ kt_status kt_write_facets_json(FILE *out, const kt_result *r, kt_error *err);
 kt_status kt_write_count_text(FILE *out, const kt_result *r, kt_error *err);
 kt_status kt_write_count_json(FILE *out, const kt_result *r, kt_error *err);
 
+/* Completions (kt_complete): one `text<TAB>kind<TAB>count` line each, or one JSON object
+ * {"prefix", "completions": [{"text", "kind", "count"}…]} on one line (for a search box). */
+kt_status kt_write_completions_text(FILE *out, const kt_completions *c, kt_error *err);
+kt_status kt_write_completions_json(FILE *out, const char *prefix, const kt_completions *c, kt_error *err);
+
 /* ---- rows: agreements for spreadsheets and scripts: CSV, TSV and JSON Lines ----
  *
  * One row per agreement, written as it comes, so an export of any size streams in constant

@@ -218,6 +218,24 @@ typedef kt_status (*kt_hit_fn)(const kt_hit *hit, void *ctx, kt_error *err);
 kt_status kt_search_each(kt_searcher *s, const kt_search_request *req, kt_hit_fn fn, void *ctx, kt_error *err);
 void kt_searcher_close(kt_searcher *s); /* NULL allowed */
 
+/* A completion for a search box (kt_complete). */
+typedef struct kt_completion {
+    char *text;                        /* what to search for: a word, a field or country, a place */
+    const char *kind;                  /* "word", "field", "country" or "place" (static) */
+    uint32_t count;                    /* agreements that have it */
+} kt_completion;
+
+typedef struct kt_completions {
+    kt_completion *items;              /* most agreements first, then by text */
+    size_t count, cap;                 /* cap: the room in items */
+} kt_completions;
+
+/* Up to limit (0: 10) completions of prefix, which may be kanji, kana or romaji (kan → 観光), from
+ * the index's words and the searcher's vocabularies. *out is filled; kt_completions_free empties it.
+ * An empty prefix gives none. */
+kt_status kt_complete(kt_searcher *s, const char *prefix, size_t limit, kt_completions *out, kt_error *err);
+void kt_completions_free(kt_completions *c);
+
 /* For a program that only reads indexes and ends soon after an error (kyotei-search, its CGI):
  * from now on a fault that a damaged index table causes inside the search library is reported as
  * KT_ERR_INDEX by the search that met it, and by every later call, instead of ending the process.

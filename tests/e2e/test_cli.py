@@ -350,6 +350,22 @@ class AsPeopleType(TempDirTest):
         p = run("kyotei-search", "医寮")
         self.assertIn("Did you mean: 医療", p.stdout)
 
+    def test_completion_for_the_search_box(self):
+        for prefix, first in (("kan", "観光"), ("かん", "観光"), ("観", "観光"), ("tour", "観光"), ("Dal", "大連"),
+                              ("ちゅう", "中国"), ("sei", "青少年")):
+            p = run("kyotei-search", "--complete", "--format", "json", prefix)
+            self.assertEqual(p.returncode, 0, prefix + p.stderr)
+            got = json.loads(p.stdout)
+            self.assertEqual(got["prefix"], prefix)
+            texts = [c["text"] for c in got["completions"]]
+            self.assertEqual(texts[:1], [first], (prefix, got))
+            counts = [c["count"] for c in got["completions"]]
+            self.assertEqual(counts, sorted(counts, reverse=True))
+            # each completion leads somewhere
+            self.assertTrue(all(c["count"] > 0 for c in got["completions"]), got)
+        p = run("kyotei-search", "--complete", "zzzq")
+        self.assertEqual((p.returncode, p.stdout), (1, ""))
+
     def test_operator_words(self):
         self.assertEqual(ids_for("交流 NOT 中国")[0], ids_for("交流 -中国")[0])
         self.assertEqual(ids_for("交流 中国以外")[0], ids_for("交流 -中国")[0])
