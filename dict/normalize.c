@@ -9,8 +9,43 @@
 
 #include "base/buf.h"
 #include "base/grow.h"
+#include "dict/variants.h"
 
-#define NORM_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD)
+/* NFKC with case folding; IGNORE also drops the default-ignorable code points, the variation
+ * selectors among them. */
+#define NORM_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+
+unsigned kt_normalize_utf8proc_options(void)
+{
+    return (unsigned)NORM_OPTIONS;
+}
+
+static const struct {
+    utf8proc_int32_t from, to;
+} variants[] = {
+#define KT_VARIANT_ENTRY(from, to) {from, to},
+    KT_VARIANTS(KT_VARIANT_ENTRY)
+#undef KT_VARIANT_ENTRY
+};
+
+int32_t kt_normalize_variant(int32_t c)
+{
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
+        if (c == variants[i].from)
+            return variants[i].to;
+    return c;
+}
+
+static utf8proc_int32_t fold_variant(utf8proc_int32_t c, void *data)
+{
+    (void)data;
+    return kt_normalize_variant(c);
+}
+
+static bool is_variant(utf8proc_int32_t c)
+{
+    return kt_normalize_variant(c) != c;
+}
 
 /* Longest run of characters normalised as one unit; see the stream-safe note in normalize.h. */
 #define MAX_UNIT_CHARS 32
@@ -48,12 +83,13 @@ static kt_status sizebuf_push_n(sizebuf *b, size_t value, size_t n)
 static kt_status normalize_unit(const char *s, size_t n, cpbuf *b)
 {
     const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t need = utf8proc_decompose(u, (utf8proc_ssize_t)n, b->cp, (utf8proc_ssize_t)b->cap,
-                                               NORM_OPTIONS);
+    utf8proc_ssize_t need = utf8proc_decompose_custom(u, (utf8proc_ssize_t)n, b->cp, (utf8proc_ssize_t)b->cap,
+                                                      NORM_OPTIONS, fold_variant, NULL);
     if (need >= 0 && (size_t)need > b->cap) {
         if (cpbuf_reserve(b, (size_t)need) != KT_OK)
             return KT_ERR_NOMEM;
-        need = utf8proc_decompose(u, (utf8proc_ssize_t)n, b->cp, (utf8proc_ssize_t)b->cap, NORM_OPTIONS);
+        need = utf8proc_decompose_custom(u, (utf8proc_ssize_t)n, b->cp, (utf8proc_ssize_t)b->cap, NORM_OPTIONS,
+                                         fold_variant, NULL);
     }
     if (need < 0)
         return need == UTF8PROC_ERROR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INTERNAL;
@@ -111,8 +147,9 @@ static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t
  * copied instead of going through utf8proc. */
 static bool stable_char(utf8proc_int32_t c)
 {
-    return c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FC) || c == 0x3005 ||
-           (c >= 0x4E00 && c <= 0x9FFF);
+    return (c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FC) || c == 0x3005 ||
+            (c >= 0x4E00 && c <= 0x9FFF)) &&
+           !is_variant(c);
 }
 
 /* Without an offset map the text need not be cut into units: it is copied when every character
@@ -146,7 +183,8 @@ static kt_status normalize_whole(const char *in, size_t in_len, char **out, size
         return KT_OK;
     }
     utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)in_len, &mapped, NORM_OPTIONS);
+    utf8proc_ssize_t n = utf8proc_map_custom((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)in_len, &mapped,
+                                             NORM_OPTIONS, fold_variant, NULL);
     if (n < 0)
         return kt_error_set(err, n == UTF8PROC_ERROR_NOMEM ? KT_ERR_NOMEM : KT_ERR_INTERNAL,
                             "utf8proc failed to normalise %zu bytes", in_len);

@@ -1,7 +1,7 @@
 /* kyotei — text normalisation shared by the index and the query side.
  *
  * kyotei compares words after NFKC and Unicode case folding (utf8proc's STABLE | COMPOSE |
- * COMPAT | CASEFOLD), so that ＩＣＴ, ICT and ｉｃｔ are one word, full-width digits and brackets
+ * COMPAT | CASEFOLD | IGNORE, with the variants of dict/variants.h folded first), so that ＩＣＴ, ICT and ｉｃｔ are one word, full-width digits and brackets
  * fold to ASCII （１）→ (1), and half-width katakana ｶﾞ becomes ガ. Every text that reaches the
  * tokenizer or a vocabulary goes through kt_normalize first.
  *
@@ -15,8 +15,19 @@
 #define KT_DICT_NORMALIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
+
+/* What kt_normalize asks of utf8proc, as utf8proc's option flags — NFKC, case folding, and the
+ * default-ignorable code points (among them the variation selectors: 葛 with a selector and
+ * without are one character to a reader) left out — for a program that checks it against
+ * utf8proc itself. */
+unsigned kt_normalize_utf8proc_options(void);
+
+/* The character c folds to (dict/variants.h: 髙 → 高, ヶ → ケ), or c itself. kt_normalize applies it
+ * to every character before NFKC. */
+int32_t kt_normalize_variant(int32_t c);
 
 /* Normalises in[0, in_len) (in may be NULL when in_len is 0).
  * *out: NUL-terminated normalised UTF-8, *out_len its length in bytes.

@@ -17,7 +17,9 @@ out (Springfield). Run again when the Debian packages change:
 """
 import gettext
 import os
+import re
 import sys
+import unicodedata
 
 SUFFIXES = ("特別自治市", "特別市", "広域市", "自治区", "市", "県", "省", "府")
 
@@ -25,6 +27,21 @@ SUFFIXES = ("特別自治市", "特別市", "広域市", "自治区", "市", "�
 def catalog(path):
     with open(path, "rb") as f:
         return {k: v for k, v in gettext.GNUTranslations(f)._catalog.items() if k and v}
+
+
+def variants():
+    """dict/variants.h's pairs, which kyotei folds before NFKC: one table for the C code and this."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "variants.h")
+    with open(here, encoding="utf-8") as f:
+        return {int(a, 16): int(b, 16) for a, b in re.findall(r"X\((0x[0-9A-Fa-f]+), (0x[0-9A-Fa-f]+)\)", f.read())}
+
+
+FOLD = variants()
+
+
+def folded(name):
+    """The name as kyotei's index sees it (NFKC and case folding after the variants)."""
+    return unicodedata.normalize("NFKC", name.translate(FOLD)).casefold()
 
 
 def bare(name):
@@ -53,6 +70,18 @@ def main():
     for english, names in by_english.values():
         if len(names) == 1:
             lines.setdefault(names.pop(), []).append(english)
+    # names that are one after folding (鹿嶋, 鹿島) are one place: the first spelling names it
+    merged = {}
+    for japanese in sorted(lines):
+        merged.setdefault(folded(japanese), (japanese, []))[1].extend(lines[japanese])
+    lines = {japanese: english for japanese, english in merged.values()}
+    # and an English name may not reach two of them
+    owner = {}
+    for japanese, english in lines.items():
+        for e in english:
+            owner.setdefault(folded(e), set()).add(japanese)
+    lines = {j: [e for e in es if len(owner[folded(e)]) == 1] for j, es in lines.items()}
+    lines = {j: es for j, es in lines.items() if es}
 
     out = sys.stdout
     out.write("# kyotei — places: the English names of cities, provinces and states, and their Japanese\n")

@@ -12,7 +12,14 @@
 #include "dict/normalize.h"
 #include "dict_test.h"
 
-#define NFKC_CF (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD)
+#define NFKC_CF ((utf8proc_option_t)kt_normalize_utf8proc_options())
+
+/* kt_normalize folds dict/variants.h's pairs before NFKC; utf8proc is asked to do the same. */
+static utf8proc_int32_t variant(utf8proc_int32_t c, void *data)
+{
+    (void)data;
+    return kt_normalize_variant(c);
+}
 
 /* Normalises `in` and checks the output and, when map is not NULL, the whole offset map. */
 static void check(const char *in, size_t in_len, const char *want, const size_t *want_map)
@@ -53,6 +60,23 @@ static void test_full_width_digits_and_brackets(void **state)
     check("２０１６年", strlen("２０１６年"), "2016年", year);
     check("［平成２８年］", strlen("［平成２８年］"), "[平成28年]", NULL);
     check("ＵＲＬ　参照", strlen("ＵＲＬ　参照"), "url 参照", NULL);
+}
+
+static void test_variants_fold_to_one_character(void **state)
+{
+    (void)state;
+    /* itaiji, old forms and the small ヶ (dict/variants.h), with and without an offset map */
+    check("髙橋", strlen("髙橋"), "高橋", NULL);
+    check("宮﨑", strlen("宮﨑"), "宮崎", NULL);
+    check("霞ヶ関", strlen("霞ヶ関"), "霞ケ関", NULL);
+    check("臺灣", strlen("臺灣"), "台湾", NULL);
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(kt_normalize("髙橋", strlen("髙橋"), &out, &out_len, NULL, NULL), KT_OK);
+    assert_string_equal(out, "高橋");
+    free(out);
+    /* a variation selector (U+E0100 after 葛) is left out; the map still ends at the input's end */
+    check("\xE8\x91\x9B\xF3\xA0\x84\x80", 7, "\xE8\x91\x9B", NULL);
 }
 
 static void test_half_width_katakana_joins_its_voicing_mark(void **state)
@@ -161,7 +185,8 @@ static void test_nul_bytes_are_rejected(void **state)
 static void check_against_utf8proc(const char *in, size_t len)
 {
     utf8proc_uint8_t *want = NULL;
-    utf8proc_ssize_t want_len = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &want, NFKC_CF);
+    utf8proc_ssize_t want_len =
+        utf8proc_map_custom((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &want, NFKC_CF, variant, NULL);
     assert_true(want_len >= 0);
     char *out;
     size_t out_len, *map;
@@ -219,7 +244,7 @@ static void test_matches_utf8proc_on_every_code_point(void **state)
         char two[9] = "a";
         memcpy(two + 1, in, (size_t)n);
         utf8proc_uint8_t *want;
-        utf8proc_ssize_t want_len = utf8proc_map((const utf8proc_uint8_t *)two, n + 1, &want, NFKC_CF);
+        utf8proc_ssize_t want_len = utf8proc_map_custom((const utf8proc_uint8_t *)two, n + 1, &want, NFKC_CF, variant, NULL);
         char *out;
         size_t out_len;
         assert_int_equal(kt_normalize(two, (size_t)n + 1, &out, &out_len, NULL, NULL), KT_OK);
@@ -259,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_case_and_width_fold_to_one_word),
         cmocka_unit_test(test_full_width_digits_and_brackets),
         cmocka_unit_test(test_half_width_katakana_joins_its_voicing_mark),
+        cmocka_unit_test(test_variants_fold_to_one_character),
         cmocka_unit_test(test_expanding_characters_map_to_their_start),
         cmocka_unit_test(test_composing_sequences_form_one_unit),
         cmocka_unit_test(test_empty_input),
