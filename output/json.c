@@ -120,7 +120,8 @@ static kt_status write_result(FILE *out, const kt_result *r, const char *query, 
         json_decref(doc);
         doc = NULL;
     }
-    if (doc && json_object_set_new(doc, "suggestion", r->suggestion ? json_string(r->suggestion) : json_null()) != 0) {
+    if (doc && (json_object_set_new(doc, "suggestion", r->suggestion ? json_string(r->suggestion) : json_null()) != 0 ||
+                json_object_set_new(doc, "suggestion_used", json_boolean(r->suggestion_used)) != 0)) {
         json_decref(doc);
         doc = NULL;
     }

@@ -52,6 +52,8 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
 {
     put_missing(out, r);
     put_ignored(out, r);
+    if (r->suggestion_used)
+        fprintf(out, "Nothing matched every word as typed; showing the agreements for: %s\n\n", r->suggestion);
     if (r->partial)
         fputs("No agreement has all the words; these have some of them:\n\n", out);
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -80,7 +82,7 @@ kt_status kt_write_text(FILE *out, const kt_result *r, const kt_text_style *styl
     else
         fprintf(out, "%u agreement%s match%s.\n", r->total, r->total == 1 ? "" : "s",
                 r->partial ? " some of the words" : "");
-    if (r->suggestion)
+    if (r->suggestion && !r->suggestion_used)
         fprintf(out, "Did you mean: %s\n", r->suggestion);
     if (r->total) {
         put_facet(out, "country", &r->countries);

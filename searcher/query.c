@@ -465,11 +465,16 @@ static kt_dimension group_of(const kt_qnode *n)
     return n->kind == KT_Q_SIGNED ? KT_DIM_YEAR : n->filter;
 }
 
+static bool scored_clause(const kt_qnode *n)
+{
+    return !n->negated && n->kind != KT_Q_FILTER && n->kind != KT_Q_SIGNED;
+}
+
 static size_t scored_clauses(const kt_qnode *root)
 {
     size_t n = 0;
     for (size_t i = 0; i < root->n_kids; i++)
-        n += !root->kids[i]->negated && root->kids[i]->kind != KT_Q_FILTER && root->kids[i]->kind != KT_Q_SIGNED;
+        n += scored_clause(root->kids[i]);
     return n;
 }
 
@@ -492,11 +497,36 @@ static void push_coordinated(builder *b, qvec *scored, xc_query *q)
     qvec_push(b, scored, pair(b, XC_OP_OR, q, counted));
 }
 
+/* Whether a clause is a word that most agreements share (協定, 交流 and 締結 in a list of
+ * agreements): more than KT_COMMON_SHARE of them have it. In the strict form such a word ranks
+ * but does not filter, beside words that do — "the common terms" of Lucene's CommonTermsQuery —
+ * so that フィンランドの協定 also finds the Finnish memoranda, which never say 協定. */
+static bool common_word(builder *b, const kt_qnode *n)
+{
+    if (!b->db || n->kind != KT_Q_WORD || n->negated || b->st != KT_OK)
+        return false;
+    char *norm = NULL;
+    size_t len = 0;
+    kt_error ignore_err;
+    if (kt_normalize(n->text, strlen(n->text), &norm, &len, NULL, &ignore_err) != KT_OK)
+        return false;
+    uint32_t docs = 0, freq = 0;
+    xc_error xe;
+    bool common = len < KT_TERM_MAX && xc_db_doc_count(b->db, &docs, &xe) == XC_OK &&
+                  xc_db_term_freq(b->db, norm, &freq, &xe) == XC_OK && docs > 0 &&
+                  (double)freq > KT_COMMON_SHARE * docs;
+    free(norm);
+    return common;
+}
+
 /* The whole query: scored clauses (all, or any for the partial form), then the filters, then the
  * exclusions. Returns a match-all query when there is nothing to score. */
 static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
 {
-    qvec scored = {0}, excluded = {0};
+    qvec scored = {0}, excluded = {0}, common = {0};
+    bool rare = false; /* a scored clause that is not a common word: the common ones may then rank only */
+    for (size_t i = 0; i < root->n_kids && !any; i++)
+        rare |= scored_clause(root->kids[i]) && !common_word(b, root->kids[i]);
     qvec groups[KT_DIM_COUNT] = {{0}}; /* filters by dimension: values of one OR, years AND */
     for (size_t i = 0; i < root->n_kids; i++) {
         const kt_qnode *n = root->kids[i];
@@ -509,6 +539,8 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
             qvec_push(b, &groups[group_of(n)], q);
         else if (any)
             push_coordinated(b, &scored, q);
+        else if (rare && common_word(b, n))
+            qvec_push(b, &common, q);
         else
             qvec_push(b, &scored, q);
     }
@@ -522,6 +554,9 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
      * can match (only symbols, only particles): then nothing matches, as people expect. */
     bool typed_words = scored_clauses(root) > 0;
     xc_query *q = combine(b, any ? XC_OP_OR : XC_OP_AND, &scored);
+    if (q && common.count)
+        q = pair(b, XC_OP_AND_MAYBE, q, combine(b, XC_OP_OR, &common));
+    qvec_free(&common);
     if (!q && b->st == KT_OK) {
         xc_error xe;
         if ((typed_words ? xc_query_match_nothing(&q, &xe) : xc_query_match_all(&q, &xe)) != XC_OK)

@@ -42,6 +42,8 @@
 /* What matching one more clause is worth in the partial form: more than any BM25 sum of a query
  * (a clause's layers weigh a few tens at most), so the number of clauses matched ranks first. */
 #define KT_WEIGHT_COORDINATION 1000.0
+/* A word more than this share of the agreements have is common (query.c: common_word). */
+#define KT_COMMON_SHARE 0.4
 
 typedef struct kt_query_plan {
     xc_query *strict;       /* every word must match */

@@ -560,7 +560,9 @@ static kt_status note_missing(const kt_searcher *s, kt_result *r, kt_error *err)
     return KT_OK;
 }
 
-kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
+/* kt_search; nested for the search of a suggestion, which suggests nothing again. */
+static kt_status search_request(kt_searcher *s, const kt_search_request *req, bool nested, kt_result **out,
+                                kt_error *err)
 {
     *out = NULL;
     kt_status st = check_request(req, true, err);
@@ -594,9 +596,26 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
                 return st;
         }
     }
-    /* nothing, or only part, matched: what was probably meant */
+    /* nothing, or only part, matched: what was probably meant — and its results, when it matches
+     * in full (a search box answers 医寮 with 医療's agreements, and says so) */
     if (st == KT_OK && (r->total == 0 || r->partial) && req->query && *req->query)
         st = kt_suggest(s->lex, s->db, req->query, &r->suggestion, err);
+    if (st == KT_OK && r->suggestion && !nested) {
+        kt_search_request again = *req;
+        again.query = r->suggestion;
+        kt_result *meant = NULL;
+        st = search_request(s, &again, true, &meant, err);
+        if (st == KT_OK && meant->total > 0 && !meant->partial) {
+            free(meant->suggestion);
+            meant->suggestion = r->suggestion;
+            meant->suggestion_used = true;
+            r->suggestion = NULL;
+            kt_result_free(r);
+            r = meant;
+            meant = NULL;
+        }
+        kt_result_free(meant);
+    }
     if (st == KT_OK) { /* the result says what of the query was not searched */
         r->ignored = plan.ignored;
         plan.ignored = (kt_ignored_list){NULL, 0, 0};
@@ -608,6 +627,11 @@ kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **ou
     }
     *out = r;
     return KT_OK;
+}
+
+kt_status kt_search(kt_searcher *s, const kt_search_request *req, kt_result **out, kt_error *err)
+{
+    return search_request(s, req, false, out, err);
 }
 
 kt_status kt_complete(kt_searcher *s, const char *prefix, size_t limit, kt_completions *out, kt_error *err)

@@ -466,7 +466,11 @@ static void fragment(html *h, const kt_search_request *req, const kt_result *r)
                 "ここに含まれていない協定があります。件数と絞り込みの数も、応答した索引の分だけです。</p>\n",
              r->n_shards_missing);
     put_ignored(h, r);
-    if (r->suggestion) {
+    if (r->suggestion && r->suggestion_used) {
+        raw(h, "<p class=\"kt-suggestion\">入力された語では見つからなかったため、「");
+        esc(h, r->suggestion);
+        raw(h, "」の検索結果を表示しています。</p>\n");
+    } else if (r->suggestion) {
         raw(h, "<p class=\"kt-suggestion\">もしかして: <a");
         href(h, req, &(change){.set_query = r->suggestion});
         raw(h, ">");

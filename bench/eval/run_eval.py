@@ -26,7 +26,9 @@ import time
 import unicodedata
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KINDS = ("word", "compound", "kana", "synonym", "english", "syntax", "partial")
+KINDS = ("word", "compound", "kana", "synonym", "english", "syntax", "partial",
+         # the typed set (tests/eval/typed-queries.tsv): as people type, not as a tester does
+         "sentence", "romaji", "place-en", "place-kana", "era", "variant", "typo")
 ENGINES = ("kyotei", "mecab", "xapian-ngram", "groonga-mecab", "groonga-bigram")
 # The agreement's text that every baseline indexes, in this order.
 TEXT_COLUMNS = ("title", "description", "partner", "municipality", "fields")

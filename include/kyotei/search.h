@@ -137,6 +137,8 @@ typedef struct kt_result {
     kt_ignored_list ignored;           /* the parts of the query that were not searched, and why */
     char *suggestion;                  /* when nothing or only part matched: the query with its unknown
                                           words spelt as the index does (青小年 → 青少年), or NULL */
+    bool suggestion_used;              /* the query as typed matched nothing, or only part, and the
+                                          suggestion matched in full: these are its results */
     uint32_t offset, limit;
     kt_hit *hits;
     size_t n_hits;

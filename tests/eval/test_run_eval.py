@@ -116,17 +116,24 @@ class JudgedSetChecks(unittest.TestCase):
             "qid\tkind\tquery\nq1\tword\n": "expected 3 columns",
         })
 
-    def test_the_shipped_judged_set(self):
+    def check_shipped(self, prefix, least, kinds):
         corpus = run_eval.load_corpus(os.path.join(REPO, "corpus", "agreements.csv"))
-        queries = run_eval.load_queries(os.path.join(HERE, "queries.tsv"))
-        qrels = run_eval.load_qrels(os.path.join(HERE, "qrels.tsv"), {q["qid"] for q in queries},
+        queries = run_eval.load_queries(os.path.join(HERE, prefix + "queries.tsv"))
+        qrels = run_eval.load_qrels(os.path.join(HERE, prefix + "qrels.tsv"), {q["qid"] for q in queries},
                                     {r["id"] for r in corpus})
-        self.assertGreaterEqual(len(queries), 48)
-        for kind in run_eval.KINDS:
+        self.assertGreaterEqual(len(queries), least)
+        for kind in kinds:
             self.assertGreaterEqual(sum(q["kind"] == kind for q in queries), 5, kind)
+        self.assertEqual({q["kind"] for q in queries}, set(kinds))
         self.assertEqual(set(qrels), {q["qid"] for q in queries})
         self.assertTrue(all(2 in rels.values() or q["kind"] == "partial"
                             for q in queries for rels in [qrels[q["qid"]]]))
+
+    def test_the_shipped_judged_set(self):
+        self.check_shipped("", 48, run_eval.KINDS[:7])
+
+    def test_the_shipped_typed_set(self):
+        self.check_shipped("typed-", 50, run_eval.KINDS[7:])
 
 
 # A stand-in for kyotei-search that answers from a table, with the exit statuses of the real one.

@@ -180,9 +180,10 @@ static void test_ideographic_space_separates_words(void **state)
         assert_string_equal(b.ids, ascii.ids);
         built_free(&b);
     }
-    /* 観光 and ガス typed with an ideographic space are two words, both required */
+    /* 観光 and ガス typed with an ideographic space are two words: ガス required, and 観光, which
+     * most of this fixture's agreements have, ranking beside it (query.c: common_word) */
     built b = build_words(f, "観光\xe3\x80\x80ガス");
-    KIT_CONTAINS(b.describe, ") AND (");
+    KIT_CONTAINS(b.describe, ") AND_MAYBE (");
     assert_true(has_word(&b, "観光"));
     assert_true(has_word(&b, "ガス"));
     assert_string_equal(b.ids, "q-003");
