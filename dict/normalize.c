@@ -102,7 +102,8 @@ static kt_status normalize_unit(const char *s, size_t n, cpbuf *b)
 
 static bool cp_equal(const cpbuf *a, const cpbuf *b, size_t b_from)
 {
-    return a->len - b_from == b->len && memcmp(a->cp + b_from, b->cp, b->len * sizeof *b->cp) == 0;
+    /* b may be empty with no storage at all: a variation selector alone normalises to nothing */
+    return a->len - b_from == b->len && (b->len == 0 || memcmp(a->cp + b_from, b->cp, b->len * sizeof *b->cp) == 0);
 }
 
 /* Appends a unit's code points to out and maps each produced byte to unit_start. */
@@ -136,7 +137,8 @@ static kt_status must_join(const char *in, size_t unit_start, size_t pos, size_t
         *join = true;
         return KT_OK;
     }
-    *join = !(joined->len >= unit->len && memcmp(joined->cp, unit->cp, unit->len * sizeof *unit->cp) == 0 &&
+    *join = !(joined->len >= unit->len &&
+              (unit->len == 0 || memcmp(joined->cp, unit->cp, unit->len * sizeof *unit->cp) == 0) &&
               cp_equal(joined, alone, unit->len));
     return KT_OK;
 }
