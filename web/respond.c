@@ -44,10 +44,14 @@ static const char *reason(int status)
     }
 }
 
-static int send_response(FILE *out, bool head, int status, const body *b)
+/* The status line and headers; the length only when it is known (not for a streamed download,
+ * which the server ends by closing or chunking). */
+static void send_headers(FILE *out, int status, const body *b, bool length)
 {
-    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s", status, reason(status), b->type,
-            b->size, security_headers);
+    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\n", status, reason(status), b->type);
+    if (length)
+        fprintf(out, "Content-Length: %zu\r\n", b->size);
+    fputs(security_headers, out);
     if (b->disposition)
         fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
     if (status == 405)
@@ -58,6 +62,11 @@ static int send_response(FILE *out, bool head, int status, const body *b)
     if (b->shards_missing)
         fprintf(out, "Kyotei-Shards-Missing: %zu of %zu\r\n", b->shards_missing, b->shards);
     fputs("\r\n", out);
+}
+
+static int send_response(FILE *out, bool head, int status, const body *b)
+{
+    send_headers(out, status, b, true);
     if (!head)
         fwrite(b->data, 1, b->size, out);
     return fflush(out) == 0 && !ferror(out) ? status : -1;
@@ -165,10 +174,10 @@ static const char **canonical_values(const kt_searcher *s, bool country, const c
     return out;
 }
 
-/* kt_search with every filter under its canonical name; the names stay in *sreq for the page, in
- * arrays the caller frees (*countries, *fields). */
-static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const char ***countries,
-                                  const char ***fields, kt_result **r, kt_error *err)
+/* Every filter of *sreq put under its canonical name, in arrays the caller frees (*countries,
+ * *fields); the names stay in *sreq for the page. */
+static void canonical_filters(const kt_searcher *s, kt_search_request *sreq, const char ***countries,
+                              const char ***fields)
 {
     *countries = canonical_values(s, true, sreq->countries, sreq->n_countries);
     *fields = canonical_values(s, false, sreq->fields, sreq->n_fields);
@@ -176,7 +185,6 @@ static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const
         sreq->countries = *countries;
     if (*fields)
         sreq->fields = *fields;
-    return kt_search(s, sreq, r, err);
 }
 
 /* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
@@ -322,6 +330,62 @@ static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, 
     return s;
 }
 
+/* The CSV download, streamed as `kyotei-search --all --format csv` writes it (kt_search_each: no
+ * snippets, one row in memory at a time), so that an export of the whole index costs no more
+ * memory than one of ten rows. The headers wait for the first row (or the end of an empty walk):
+ * a search that fails before it still gets its 400 or 503, and the shards left out are known. */
+typedef struct csv_stream {
+    FILE *out;
+    bool head;        /* HEAD: the headers only, and the walk stopped at its first row */
+    bool started;     /* the headers are sent: from now on a failure can only cut the body short */
+    bool stopped;     /* the walk was stopped on purpose (HEAD) */
+    const kt_searcher *s;
+    const logger *log;
+} csv_stream;
+
+static kt_status csv_start(csv_stream *c, kt_error *err)
+{
+    c->started = true;
+    const char *const *names;
+    size_t missing = kt_searcher_missing(c->s, &names);
+    for (size_t i = 0; i < missing; i++)
+        log_line(c->log, "partial answer: a shard did not answer", names[i]);
+    body b = body_for(KT_CGI_CSV);
+    b.shards_missing = missing;
+    b.shards = kt_searcher_shard_count(c->s);
+    send_headers(c->out, 200, &b, false);
+    return c->head ? KT_OK : kt_rows_header(c->out, KT_ROWS_CSV, err);
+}
+
+static kt_status csv_row(const kt_hit *h, void *ctx, kt_error *err)
+{
+    csv_stream *c = ctx;
+    kt_status st = c->started ? KT_OK : csv_start(c, err);
+    if (st == KT_OK && c->head) {
+        c->stopped = true; /* a HEAD needs no rows: stop the walk */
+        return kt_error_set(err, KT_ERR_LIMIT, "HEAD: no rows");
+    }
+    return st == KT_OK ? kt_rows_write(c->out, KT_ROWS_CSV, h, err) : st;
+}
+
+static int send_csv(FILE *out, bool head, kt_searcher *s, kt_search_request *sreq, const logger *log)
+{
+    csv_stream c = {.out = out, .head = head, .s = s, .log = log};
+    kt_error err;
+    kt_status st = kt_search_each(s, sreq, csv_row, &c, &err);
+    if (c.stopped)
+        st = KT_OK;
+    if (st == KT_OK && !c.started)
+        st = csv_start(&c, &err);
+    if (st != KT_OK && !c.started)
+        return send_search_error(out, head, &err, log);
+    if (st != KT_OK) {
+        log_line(log, "the CSV download was cut short", err.message);
+        return -1;
+    }
+    return fflush(out) == 0 && !ferror(out) ? 200 : -1;
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
                   const logger *log)
 {
@@ -343,10 +407,12 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     const char **countries = NULL, **fields = NULL;
     kt_result *r = NULL;
     kt_searcher *s = request_searcher(env, kept, log);
-    int status = !s ? send_error(out, head, 503, "the search is not available")
-                 : search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK
-                     ? send_search_error(out, head, &err, log)
-                     : send_results(out, head, creq, &sreq, tmpl, s, r, log);
+    if (s)
+        canonical_filters(s, &sreq, &countries, &fields);
+    int status = !s                             ? send_error(out, head, 503, "the search is not available")
+                 : creq->format == KT_CGI_CSV   ? send_csv(out, head, s, &sreq, log)
+                 : kt_search(s, &sreq, &r, &err) != KT_OK ? send_search_error(out, head, &err, log)
+                                                          : send_results(out, head, creq, &sreq, tmpl, s, r, log);
     kt_result_free(r);
     free(countries);
     free(fields);

@@ -310,6 +310,51 @@ static void test_csv_has_every_match(void **state)
     response_free(&r);
 }
 
+static kt_status rows_to(const kt_hit *h, void *ctx, kt_error *err)
+{
+    return kt_rows_write(ctx, KT_ROWS_CSV, h, err);
+}
+
+/* The download is streamed as `kyotei-search --all --format csv` writes it: the same bytes as
+ * kt_rows_header and kt_search_each, no Content-Length (the length is not known when the headers
+ * go), and a HEAD has the headers of the GET without walking the matches. */
+static void test_csv_is_streamed_as_the_command_line_writes_it(void **state)
+{
+    (void)state;
+    const char *queries[] = {"q=%E4%BA%A4%E6%B5%81", "q=%E8%A6%B3%E5%85%89", "q=zzzznothing", ""};
+    const char *words[] = {"交流", "観光", "zzzznothing", NULL};
+    kt_searcher *s = NULL;
+    kt_error err = {0};
+    const char *dbs[] = {fx->index};
+    KIT_OK(kt_searcher_open(dbs, 1, kit_data_dir(), &s, &err), &err);
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char qs[128];
+        snprintf(qs, sizeof qs, "%s%sformat=csv", queries[i], *queries[i] ? "&" : "");
+        response r = get(qs);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "Content-Type: text/csv; charset=utf-8");
+        assert_header(&r, "Content-Disposition: attachment; filename=\"kyotei-agreements.csv\"");
+        assert_null(strstr(r.headers, "Content-Length"));
+        char *expected = NULL;
+        size_t size = 0;
+        FILE *mem = open_memstream(&expected, &size);
+        kt_search_request req = {.query = words[i]};
+        KIT_OK(kt_rows_header(mem, KT_ROWS_CSV, &err), &err);
+        KIT_OK(kt_search_each(s, &req, rows_to, mem, &err), &err);
+        fclose(mem);
+        assert_int_equal(r.body_len, size);
+        assert_memory_equal(r.body, expected, size);
+        response h = respond_env((kt_cgi_env){.method = "HEAD", .query_string = qs, .db = fx->index});
+        assert_int_equal(h.status, 200);
+        assert_int_equal(h.body_len, 0);
+        assert_string_equal(h.headers, r.headers);
+        free(expected);
+        response_free(&h);
+        response_free(&r);
+    }
+    kt_searcher_close(s);
+}
+
 static void test_fragment(void **state)
 {
     (void)state;
@@ -450,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_settings_not_understood_get_503),
         cmocka_unit_test(test_json_is_the_command_line_object),
         cmocka_unit_test(test_csv_has_every_match),
+        cmocka_unit_test(test_csv_is_streamed_as_the_command_line_writes_it),
         cmocka_unit_test(test_fragment),
         cmocka_unit_test(test_site_template),
         cmocka_unit_test(test_kept_searcher_follows_the_index),

@@ -191,6 +191,23 @@ class Pages(Checks):
         self.assertEqual(rows[0]["fields_canonical"].split(";"), expected["hits"][0]["fields"])
         self.assertAlmostEqual(float(rows[0]["score"]), expected["hits"][0]["score"], places=5)
 
+    def test_csv_is_the_command_line_export(self):
+        """The download is the bytes `kyotei-search --all --format csv` writes for the same search,
+        streamed (the program sends no Content-Length: test_respond.c; lighttpd may count a short
+        body itself, or chunk a long one)."""
+        env = dict(os.environ, KYOTEI_DB=INDEX)
+        env.pop("GATEWAY_INTERFACE", None)
+        for query, words in [("q=" + EXCHANGE, ["交流"]), ("q=%E8%A6%B3%E5%85%89", ["観光"]), ("", []),
+                             ("q=zzzznothing", ["zzzznothing"])]:
+            r = self.get(query + ("&" if query else "") + "format=csv")
+            self.assertEqual(r.status, 200)
+            self.assertIn(r.header("content-length"), (None, str(len(r.body))))
+            self.assertEqual(r.header("content-type"), "text/csv; charset=utf-8")
+            p = subprocess.run([os.path.join(BIN, "kyotei-search"), "--all", "--format", "csv", *words],
+                               capture_output=True, env=env, timeout=120)
+            self.assertIn(p.returncode, (0, 1), p.stderr)
+            self.assertEqual(r.body, p.stdout, query)
+
     def test_csv_can_be_indexed_again(self):
         r = self.get("format=csv")
         tmp = tempfile.mkdtemp(prefix="kyotei-cgi-csv-")
