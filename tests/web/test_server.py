@@ -227,6 +227,40 @@ class Pages(Checks):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+class HugeTexts(unittest.TestCase):
+    """An agreement with a title and a description of several MB: a search that shows it still
+    answers, the title cut to KT_SNIPPET_TITLE_CHARS (searcher/snippet.h) with "…", the snippet to
+    its usual length."""
+
+    def test_huge_title_and_description_are_bounded(self):
+        tmp = tempfile.mkdtemp(prefix="kyotei-huge-")
+        try:
+            path = os.path.join(tmp, "huge.csv")
+            title = "青少年交流に関する協定" + "あいうえお" * 200000  # 3 MB
+            description = "交流の促進" + "かきくけこ" * 200000
+            with open(path, "w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(["id", "municipality", "prefecture", "title", "partner", "country", "fields",
+                            "description", "signed", "url"])
+                w.writerow(["huge-001", "秋田県", "秋田県", title, "天津市", "中国", "人的交流", description,
+                            "2016-10", ""])
+            db = os.path.join(tmp, "index")
+            p = subprocess.run([os.path.join(BIN, "kyotei-index"), "--quiet", "--db", db, path],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            got = cli_json("--db", db, "交流")
+            self.assertEqual([h["id"] for h in got["hits"]], ["huge-001"])
+            shown = got["hits"][0]["title"]
+            self.assertLessEqual(len(shown), 500 + 1)  # and the "…"
+            self.assertTrue(shown.startswith("青少年交流") and shown.endswith("…"), shown[:40])
+            self.assertLessEqual(len(got["hits"][0]["snippet"]), 1000)
+            # the export keeps the title whole
+            everything = cli_json("--db", db, "--all", "交流")
+            self.assertEqual(len(everything["hits"]), 1)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
