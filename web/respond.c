@@ -31,6 +31,7 @@ typedef struct body {
     const char *data;
     size_t size;
     size_t shards_missing, shards;  /* a partial answer: how many shards did not answer, of how many */
+    bool noindex;             /* X-Robots-Tag: noindex (every answer but the empty search page) */
 } body;
 
 static const char *reason(int status)
@@ -39,6 +40,7 @@ static const char *reason(int status)
     case 200: return "OK";
     case 400: return "Bad Request";
     case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
@@ -59,6 +61,10 @@ static void send_headers(FILE *out, int status, const body *b, bool length)
     /* a partial answer is not one to keep: the next request may reach every shard */
     if (status != 200 || b->shards_missing)
         fputs("Cache-Control: no-store\r\n", out);
+    /* a result page, a download or an error is not a page for a search engine's index: only the
+     * empty search page is; a crawler walking every facet link would also cost the most */
+    if (status != 200 || b->noindex)
+        fputs("X-Robots-Tag: noindex\r\n", out);
     if (b->shards_missing)
         fprintf(out, "Kyotei-Shards-Missing: %zu of %zu\r\n", b->shards_missing, b->shards);
     fputs("\r\n", out);
@@ -78,6 +84,7 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
 {
     const char *ja = status == 400   ? "検索条件を読み取れませんでした。"
                      : status == 405 ? "この方法のリクエストには応じられません。"
+                     : status == 413 ? "該当件数が多すぎてダウンロードできません。条件を絞ってください。"
                      : status == 503 ? "ただいま検索できません。しばらくしてからもう一度お試しください。"
                                      : "検索中に問題が起きました。";
     char text[KT_ERROR_MESSAGE_MAX + 256];
@@ -229,6 +236,21 @@ static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, cons
     return true;
 }
 
+/* The most rows a CSV download may have (KYOTEI_MAX_EXPORT), or false once a value not accepted
+ * is logged with the variable's name. */
+static bool export_limit(const kt_cgi_env *env, unsigned long *max, const logger *log)
+{
+    *max = KT_CGI_MAX_EXPORT;
+    if (!env->max_export || !*env->max_export)
+        return true;
+    if (kt_parse_uint(env->max_export, 1, KT_CGI_MAX_EXPORT_LIMIT, max))
+        return true;
+    char message[96];
+    snprintf(message, sizeof message, "must be a number of rows, from 1 to %lu", KT_CGI_MAX_EXPORT_LIMIT);
+    log_line(log, "KYOTEI_MAX_EXPORT", message);
+    return false;
+}
+
 /* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
  * may read, says only where each stands in the list ("shard 2 of 3"), as the addresses and paths
  * of an office's servers are none of the public's business. */
@@ -291,6 +313,8 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
     size_t size = 0;
     b.shards_missing = r->n_shards_missing;
     b.shards = kt_searcher_shard_count(s);
+    b.noindex = creq->format != KT_CGI_HTML || *creq->query || creq->n_countries || creq->n_fields || creq->since ||
+                creq->until || creq->page > 1 || creq->sort != KT_SORT_RELEVANCE;
     kt_status st = withhold_shard_names(s, r, log, &err);
     FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
     if (st == KT_OK)
@@ -338,7 +362,8 @@ typedef struct csv_stream {
     FILE *out;
     bool head;        /* HEAD: the headers only, and the walk stopped at its first row */
     bool started;     /* the headers are sent: from now on a failure can only cut the body short */
-    bool stopped;     /* the walk was stopped on purpose (HEAD) */
+    bool stopped;     /* the walk was stopped on purpose (HEAD, or the ceiling reached) */
+    unsigned long rows, max_rows;
     const kt_searcher *s;
     const logger *log;
 } csv_stream;
@@ -353,6 +378,7 @@ static kt_status csv_start(csv_stream *c, kt_error *err)
     body b = body_for(KT_CGI_CSV);
     b.shards_missing = missing;
     b.shards = kt_searcher_shard_count(c->s);
+    b.noindex = true;
     send_headers(c->out, 200, &b, false);
     return c->head ? KT_OK : kt_rows_header(c->out, KT_ROWS_CSV, err);
 }
@@ -365,13 +391,37 @@ static kt_status csv_row(const kt_hit *h, void *ctx, kt_error *err)
         c->stopped = true; /* a HEAD needs no rows: stop the walk */
         return kt_error_set(err, KT_ERR_LIMIT, "HEAD: no rows");
     }
+    if (st == KT_OK && ++c->rows > c->max_rows) {
+        /* the index grew past the ceiling since it was counted: the download ends there */
+        c->stopped = true;
+        log_line(c->log, "KYOTEI_MAX_EXPORT", "the matches grew past the ceiling: the download was cut there");
+        return kt_error_set(err, KT_ERR_LIMIT, "the ceiling reached");
+    }
     return st == KT_OK ? kt_rows_write(c->out, KT_ROWS_CSV, h, err) : st;
 }
 
-static int send_csv(FILE *out, bool head, kt_searcher *s, kt_search_request *sreq, const logger *log)
+static int send_csv(FILE *out, bool head, kt_searcher *s, kt_search_request *sreq, unsigned long max_rows,
+                    const logger *log)
 {
-    csv_stream c = {.out = out, .head = head, .s = s, .log = log};
+    csv_stream c = {.out = out, .head = head, .s = s, .log = log, .max_rows = max_rows};
     kt_error err;
+    /* counted first (exactly: kt_search counts the whole match set), so that a download over the
+     * ceiling is refused with a status rather than cut short after a 200 */
+    kt_search_request count = *sreq;
+    count.limit = 0;
+    count.offset = 0;
+    count.all = false;
+    kt_result *r = NULL;
+    if (kt_search(s, &count, &r, &err) != KT_OK)
+        return send_search_error(out, head, &err, log);
+    bool over = r->total > max_rows;
+    kt_result_free(r);
+    if (over) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "a download has at most %lu rows (KYOTEI_MAX_EXPORT): narrow the search",
+                 max_rows);
+        return send_error(out, head, 413, detail);
+    }
     kt_status st = kt_search_each(s, sreq, csv_row, &c, &err);
     if (c.stopped)
         st = KT_OK;
@@ -407,10 +457,13 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     const char **countries = NULL, **fields = NULL;
     kt_result *r = NULL;
     kt_searcher *s = request_searcher(env, kept, log);
+    unsigned long max_rows;
     if (s)
         canonical_filters(s, &sreq, &countries, &fields);
     int status = !s                             ? send_error(out, head, 503, "the search is not available")
-                 : creq->format == KT_CGI_CSV   ? send_csv(out, head, s, &sreq, log)
+                 : creq->format == KT_CGI_CSV   ? (export_limit(env, &max_rows, log)
+                                                       ? send_csv(out, head, s, &sreq, max_rows, log)
+                                                       : send_error(out, head, 503, "the search is not available"))
                  : kt_search(s, &sreq, &r, &err) != KT_OK ? send_search_error(out, head, &err, log)
                                                           : send_results(out, head, creq, &sreq, tmpl, s, r, log);
     kt_result_free(r);
@@ -472,6 +525,7 @@ void kt_cgi_env_settings(kt_cgi_env *env)
         .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
         .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
         .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
+        .max_export = getenv("KYOTEI_MAX_EXPORT"),
     };
 }
 
@@ -485,6 +539,8 @@ bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *f)
     }
     kt_searcher_options sopts;
     ok &= searcher_options(env, &sopts, log);
+    unsigned long max_rows;
+    ok &= export_limit(env, &max_rows, log);
     if (env->template_path && *env->template_path) {
         kt_error err;
         char *tmpl = read_template(env->template_path, &err);

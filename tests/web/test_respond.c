@@ -355,6 +355,52 @@ static void test_csv_is_streamed_as_the_command_line_writes_it(void **state)
     kt_searcher_close(s);
 }
 
+/* KYOTEI_MAX_EXPORT: a download of more matches is refused with 413 and a message saying so,
+ * before any row; one within it is served; a value not understood is the operator's mistake. */
+static void test_export_ceiling(void **state)
+{
+    (void)state;
+    const char *qs = "q=%E4%BA%A4%E6%B5%81&format=csv";
+    response r = respond_env((kt_cgi_env){.method = "GET", .query_string = qs, .db = fx->index, .max_export = "5"});
+    assert_int_equal(r.status, 413);
+    assert_true(strncmp(r.headers, "Status: 413 Content Too Large\r\n", 31) == 0);
+    assert_header(&r, "Content-Type: text/plain; charset=utf-8");
+    assert_header(&r, "X-Robots-Tag: noindex");
+    assert_in_body(&r, "at most 5 rows (KYOTEI_MAX_EXPORT)");
+    assert_null(strstr(r.body, "\"id\""));
+    response_free(&r);
+    r = respond_env((kt_cgi_env){.method = "GET", .query_string = qs, .db = fx->index, .max_export = "100"});
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    const char *bad[] = {"0", "abc", "-1", "99999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kt_cgi_env env = {.method = "GET", .query_string = qs, .db = fx->index, .max_export = bad[i]};
+        r = respond_env(env);
+        assert_int_equal(r.status, 503);
+        assert_non_null(strstr(r.log, "KYOTEI_MAX_EXPORT: must be a number of rows"));
+        assert_false(kt_cgi_settings_ok(&env, NULL));
+        response_free(&r);
+    }
+}
+
+/* Only the empty search page is for a search engine's index. */
+static void test_results_are_noindex(void **state)
+{
+    (void)state;
+    response r = get("");
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.headers, "X-Robots-Tag"));
+    response_free(&r);
+    const char *results[] = {"q=%E4%BA%A4%E6%B5%81", "page=2", "format=json", "country=%E5%8F%B0%E6%B9%BE",
+                             "format=csv"};
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
+        r = get(results[i]);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "X-Robots-Tag: noindex");
+        response_free(&r);
+    }
+}
+
 static void test_fragment(void **state)
 {
     (void)state;
@@ -496,6 +542,8 @@ int main(void)
         cmocka_unit_test(test_json_is_the_command_line_object),
         cmocka_unit_test(test_csv_has_every_match),
         cmocka_unit_test(test_csv_is_streamed_as_the_command_line_writes_it),
+        cmocka_unit_test(test_export_ceiling),
+        cmocka_unit_test(test_results_are_noindex),
         cmocka_unit_test(test_fragment),
         cmocka_unit_test(test_site_template),
         cmocka_unit_test(test_kept_searcher_follows_the_index),
