@@ -17,13 +17,46 @@
 
 /* Response headers every answer carries. The page needs nothing but its own inline style: no
  * script, no image, no font, no frame from anywhere; 'self' lets a site's own template link its
- * style sheet. */
-static const char security_headers[] =
+ * style sheet. Which pages may frame it is the site's choice (KYOTEI_FRAME_ANCESTORS). */
+static const char security_policy[] =
     "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'\r\n"
+    "form-action 'self'; base-uri 'none'; frame-ancestors ";
+static const char security_headers[] =
     "X-Content-Type-Options: nosniff\r\n"
     "Referrer-Policy: same-origin\r\n";
 
+#define FRAME_ANCESTORS_MAX_BYTES 512
+
+/* The frame-ancestors sources of the answer being written: set by kt_cgi_answer from a value
+ * frame_ancestors_ok accepted. A process answers one request at a time (the CGI, each FastCGI
+ * worker), so one slot is enough and spares every error path an argument. */
+static const char *frame_ancestors = "'self'";
+
+/* A value for KYOTEI_FRAME_ANCESTORS: sources separated by single spaces, each 'self' or 'none'
+ * (quoted) or a host source of letters, digits and . - : / * (https://example.org,
+ * a wildcard host such as *.example.org:8443). Nothing else, so that the value cannot end the header, start
+ * another (CR, LF) or add a directive (;, ,) to the policy. */
+static bool frame_ancestors_ok(const char *value)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len > FRAME_ANCESTORS_MAX_BYTES || value[0] == ' ' || value[len - 1] == ' ')
+        return false;
+    for (const char *p = value; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 0)
+            return false; /* two spaces */
+        bool keyword = (n == 6 && strncmp(p, "'self'", 6) == 0) || (n == 6 && strncmp(p, "'none'", 6) == 0);
+        for (size_t i = 0; !keyword && i < n; i++) {
+            char c = p[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                  c == '-' || c == ':' || c == '/' || c == '*'))
+                return false;
+        }
+        p += n + (end ? 1 : 0);
+    }
+    return true;
+}
 
 typedef struct body {
     const char *type;         /* Content-Type */
@@ -53,7 +86,7 @@ static void send_headers(FILE *out, int status, const body *b, bool length)
     fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\n", status, reason(status), b->type);
     if (length)
         fprintf(out, "Content-Length: %zu\r\n", b->size);
-    fputs(security_headers, out);
+    fprintf(out, "%s%s\r\n%s", security_policy, frame_ancestors, security_headers);
     if (b->disposition)
         fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
     if (status == 405)
@@ -480,8 +513,28 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
     return kt_cgi_answer(env, NULL, out, log);
 }
 
+/* The site's KYOTEI_FRAME_ANCESTORS, or false once a value not accepted is logged (never the
+ * value itself: it may hold bytes a log line should not). */
+static bool frame_setting(const kt_cgi_env *env, const logger *log)
+{
+    const char *value = env->frame_ancestors;
+    if (!value || !*value)
+        return true;
+    if (frame_ancestors_ok(value))
+        return true;
+    log_line(log, "KYOTEI_FRAME_ANCESTORS",
+             "must be sources separated by spaces: 'self', 'none' or hosts such as https://example.org");
+    return false;
+}
+
 int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log)
 {
+    logger fl = logger_for(env, log);
+    frame_ancestors = "'self'";
+    if (!frame_setting(env, &fl))
+        return send_error(out, false, 503, "the search is not available");
+    if (env->frame_ancestors && *env->frame_ancestors)
+        frame_ancestors = env->frame_ancestors;
     bool head;
     if (!kt_cgi_method_allowed(env->method, &head))
         return send_error(out, false, 405, "only GET and HEAD are served");
@@ -526,6 +579,7 @@ void kt_cgi_env_settings(kt_cgi_env *env)
         .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
         .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
         .max_export = getenv("KYOTEI_MAX_EXPORT"),
+        .frame_ancestors = getenv("KYOTEI_FRAME_ANCESTORS"),
     };
 }
 
@@ -541,6 +595,7 @@ bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *f)
     ok &= searcher_options(env, &sopts, log);
     unsigned long max_rows;
     ok &= export_limit(env, &max_rows, log);
+    ok &= frame_setting(env, log);
     if (env->template_path && *env->template_path) {
         kt_error err;
         char *tmpl = read_template(env->template_path, &err);

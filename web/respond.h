@@ -38,6 +38,10 @@ typedef struct kt_cgi_env {
                                      KT_CGI_MAX_EXPORT_LIMIT; NULL or "": KT_CGI_MAX_EXPORT. A download
                                      of more matches gets 413; a value not accepted gives 503 and a
                                      log line naming the variable. */
+    const char *frame_ancestors;  /* KYOTEI_FRAME_ANCESTORS: the pages that may frame the answers,
+                                     the sources of the CSP's frame-ancestors ('self', 'none',
+                                     https://example.org …); NULL or "": 'self'. A value not accepted
+                                     gives 503 and a log line naming the variable, not the value. */
     const char *front;            /* how the log's lines name the front: "kyotei-search (FRONT): …";
                                      NULL or "": "cgi" */
 } kt_cgi_env;
@@ -65,7 +69,8 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log);
 int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log);
 
 /* The server's settings from the process environment — KYOTEI_DB, KYOTEI_TEMPLATE,
- * KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT, KYOTEI_MAX_EXPORT — pointing
+ * KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT, KYOTEI_MAX_EXPORT,
+ * KYOTEI_FRAME_ANCESTORS — pointing
  * into it; the
  * request's fields (method, query_string) and data_dir are left NULL. */
 void kt_cgi_env_settings(kt_cgi_env *env);

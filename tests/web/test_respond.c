@@ -401,6 +401,35 @@ static void test_results_are_noindex(void **state)
     }
 }
 
+/* KYOTEI_FRAME_ANCESTORS: the site's sources in the CSP; a value that could end the header, add
+ * one or add a directive is refused (503, the variable named in the log, the value nowhere). */
+static void test_frame_ancestors(void **state)
+{
+    (void)state;
+    response r = respond_env((kt_cgi_env){.method = "GET", .query_string = "q=a", .db = fx->index,
+                                          .frame_ancestors = "'self' https://example.org https://*.example.jp:8443"});
+    assert_int_equal(r.status, 200);
+    assert_header(&r, "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+                      "form-action 'self'; base-uri 'none'; frame-ancestors 'self' https://example.org "
+                      "https://*.example.jp:8443");
+    response_free(&r);
+    const char *bad[] = {"https://example.org\r\nSet-Cookie: a=b", "'self'; script-src *", "a,b", " https://example.net",
+                         "'self'  https://example.org", "'unsafe-inline'", "https://example.org/<x>", "\"x\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kt_cgi_env env = {.method = "GET", .query_string = "q=a", .db = fx->index, .frame_ancestors = bad[i]};
+        r = respond_env(env);
+        assert_int_equal(r.status, 503);
+        assert_safe_headers(&r); /* frame-ancestors 'self' */
+        assert_null(strstr(r.raw, "Set-Cookie"));
+        assert_null(strstr(r.raw, "script-src"));
+        assert_non_null(strstr(r.log, "KYOTEI_FRAME_ANCESTORS: must be"));
+        if (strstr(r.log, bad[i]))
+            fail_msg("value %zu echoed in the log: %s", i, r.log);
+        assert_false(kt_cgi_settings_ok(&env, NULL));
+        response_free(&r);
+    }
+}
+
 static void test_fragment(void **state)
 {
     (void)state;
@@ -544,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_csv_is_streamed_as_the_command_line_writes_it),
         cmocka_unit_test(test_export_ceiling),
         cmocka_unit_test(test_results_are_noindex),
+        cmocka_unit_test(test_frame_ancestors),
         cmocka_unit_test(test_fragment),
         cmocka_unit_test(test_site_template),
         cmocka_unit_test(test_kept_searcher_follows_the_index),
