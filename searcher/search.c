@@ -393,6 +393,15 @@ static kt_status read_facets(const xc_mset *m, kt_facet *countries, kt_facet *fi
     return st;
 }
 
+/* The characters of a UTF-8 string (the bytes that do not continue one). */
+static size_t utf8_chars(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        n += (*p & 0xC0u) != 0x80u;
+    return n;
+}
+
 /* Fills h from the i-th result of m: the stored record and, when hl is given, the snippet and the
  * marks in the title. */
 static kt_status read_hit(kt_searcher *s, const xc_mset *m, uint32_t i, const kt_highlights *hl, kt_hit *h,
@@ -415,12 +424,19 @@ static kt_status read_hit(kt_searcher *s, const xc_mset *m, uint32_t i, const kt
     st = kt_snippet_build(s->lex, h->col[KT_COL_DESCRIPTION], hl, SNIPPET_CHARS, &h->snippet, &h->marks, &h->n_marks,
                           err);
     if (st == KT_OK) {
-        /* the whole title, to mark its matched words; the snippet of a title differs from the
-         * title only in line breaks turned into spaces, so its marks fit the title as stored */
-        char *whole;
-        st = kt_snippet_build(s->lex, h->col[KT_COL_TITLE], hl, strlen(h->col[KT_COL_TITLE]) + 1, &whole,
-                              &h->title_marks, &h->n_title_marks, err);
-        free(whole);
+        /* the title, to mark its matched words; the snippet of a title no longer than
+         * KT_SNIPPET_TITLE_CHARS differs from the title only in line breaks turned into spaces, so
+         * its marks fit the title as stored; a longer one is shown as that snippet, cut with "…",
+         * so that one huge title cannot make every page that shows it huge */
+        char *shown;
+        st = kt_snippet_build(s->lex, h->col[KT_COL_TITLE], hl, KT_SNIPPET_TITLE_CHARS, &shown, &h->title_marks,
+                              &h->n_title_marks, err);
+        if (st == KT_OK && utf8_chars(h->col[KT_COL_TITLE]) > KT_SNIPPET_TITLE_CHARS) {
+            free(h->col[KT_COL_TITLE]);
+            h->col[KT_COL_TITLE] = shown;
+            shown = NULL;
+        }
+        free(shown);
     }
     return st;
 }

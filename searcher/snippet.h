@@ -26,6 +26,13 @@
 
 #define KT_SNIPPET_SCAN_BYTES (64u * 1024u)
 
+/* The most characters of a title a hit shows (kt_search). A title is marked through
+ * kt_snippet_build as a description is, so the scan bound holds for it too; one longer than this
+ * is shown as its passage of this many characters, and "…" where it is cut (an agreement with a
+ * 1 MB title made every page that showed it 13 s and 1 MB long). kt_search_each and the exports
+ * keep the title whole. */
+#define KT_SNIPPET_TITLE_CHARS 500u
+
 /* A list of strings, each malloc'd and owned by the list. */
 typedef struct kt_term_list {
     char **items;

@@ -377,7 +377,9 @@ static void summary(html *h, const kt_search_request *req, const kt_result *r)
         }
         raw(h, "</p>\n<p class=\"kt-download\"><a");
         href(h, req, &(change){.format = "csv"});
-        raw(h, " download>CSVで全件ダウンロード</a></p>\n");
+        /* nofollow: a crawler that followed every download link would walk the whole index again and
+         * again */
+        raw(h, " rel=\"nofollow\" download>CSVで全件ダウンロード</a></p>\n");
     }
     raw(h, "</div>\n");
 }

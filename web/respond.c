@@ -17,13 +17,46 @@
 
 /* Response headers every answer carries. The page needs nothing but its own inline style: no
  * script, no image, no font, no frame from anywhere; 'self' lets a site's own template link its
- * style sheet. */
-static const char security_headers[] =
+ * style sheet. Which pages may frame it is the site's choice (KYOTEI_FRAME_ANCESTORS). */
+static const char security_policy[] =
     "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'\r\n"
+    "form-action 'self'; base-uri 'none'; frame-ancestors ";
+static const char security_headers[] =
     "X-Content-Type-Options: nosniff\r\n"
     "Referrer-Policy: same-origin\r\n";
 
+#define FRAME_ANCESTORS_MAX_BYTES 512
+
+/* The frame-ancestors sources of the answer being written: set by kt_cgi_answer from a value
+ * frame_ancestors_ok accepted. A process answers one request at a time (the CGI, each FastCGI
+ * worker), so one slot is enough and spares every error path an argument. */
+static const char *frame_ancestors = "'self'";
+
+/* A value for KYOTEI_FRAME_ANCESTORS: sources separated by single spaces, each 'self' or 'none'
+ * (quoted) or a host source of letters, digits and . - : / * (https://example.org,
+ * a wildcard host such as *.example.org:8443). Nothing else, so that the value cannot end the header, start
+ * another (CR, LF) or add a directive (;, ,) to the policy. */
+static bool frame_ancestors_ok(const char *value)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len > FRAME_ANCESTORS_MAX_BYTES || value[0] == ' ' || value[len - 1] == ' ')
+        return false;
+    for (const char *p = value; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 0)
+            return false; /* two spaces */
+        bool keyword = (n == 6 && strncmp(p, "'self'", 6) == 0) || (n == 6 && strncmp(p, "'none'", 6) == 0);
+        for (size_t i = 0; !keyword && i < n; i++) {
+            char c = p[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                  c == '-' || c == ':' || c == '/' || c == '*'))
+                return false;
+        }
+        p += n + (end ? 1 : 0);
+    }
+    return true;
+}
 
 typedef struct body {
     const char *type;         /* Content-Type */
@@ -31,6 +64,7 @@ typedef struct body {
     const char *data;
     size_t size;
     size_t shards_missing, shards;  /* a partial answer: how many shards did not answer, of how many */
+    bool noindex;             /* X-Robots-Tag: noindex (every answer but the empty search page) */
 } body;
 
 static const char *reason(int status)
@@ -39,15 +73,20 @@ static const char *reason(int status)
     case 200: return "OK";
     case 400: return "Bad Request";
     case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
 }
 
-static int send_response(FILE *out, bool head, int status, const body *b)
+/* The status line and headers; the length only when it is known (not for a streamed download,
+ * which the server ends by closing or chunking). */
+static void send_headers(FILE *out, int status, const body *b, bool length)
 {
-    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s", status, reason(status), b->type,
-            b->size, security_headers);
+    fprintf(out, "Status: %d %s\r\nContent-Type: %s\r\n", status, reason(status), b->type);
+    if (length)
+        fprintf(out, "Content-Length: %zu\r\n", b->size);
+    fprintf(out, "%s%s\r\n%s", security_policy, frame_ancestors, security_headers);
     if (b->disposition)
         fprintf(out, "Content-Disposition: %s\r\n", b->disposition);
     if (status == 405)
@@ -55,9 +94,18 @@ static int send_response(FILE *out, bool head, int status, const body *b)
     /* a partial answer is not one to keep: the next request may reach every shard */
     if (status != 200 || b->shards_missing)
         fputs("Cache-Control: no-store\r\n", out);
+    /* a result page, a download or an error is not a page for a search engine's index: only the
+     * empty search page is; a crawler walking every facet link would also cost the most */
+    if (status != 200 || b->noindex)
+        fputs("X-Robots-Tag: noindex\r\n", out);
     if (b->shards_missing)
         fprintf(out, "Kyotei-Shards-Missing: %zu of %zu\r\n", b->shards_missing, b->shards);
     fputs("\r\n", out);
+}
+
+static int send_response(FILE *out, bool head, int status, const body *b)
+{
+    send_headers(out, status, b, true);
     if (!head)
         fwrite(b->data, 1, b->size, out);
     return fflush(out) == 0 && !ferror(out) ? status : -1;
@@ -69,6 +117,7 @@ static int send_error(FILE *out, bool head, int status, const char *detail)
 {
     const char *ja = status == 400   ? "検索条件を読み取れませんでした。"
                      : status == 405 ? "この方法のリクエストには応じられません。"
+                     : status == 413 ? "該当件数が多すぎてダウンロードできません。条件を絞ってください。"
                      : status == 503 ? "ただいま検索できません。しばらくしてからもう一度お試しください。"
                                      : "検索中に問題が起きました。";
     char text[KT_ERROR_MESSAGE_MAX + 256];
@@ -165,10 +214,10 @@ static const char **canonical_values(const kt_searcher *s, bool country, const c
     return out;
 }
 
-/* kt_search with every filter under its canonical name; the names stay in *sreq for the page, in
- * arrays the caller frees (*countries, *fields). */
-static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const char ***countries,
-                                  const char ***fields, kt_result **r, kt_error *err)
+/* Every filter of *sreq put under its canonical name, in arrays the caller frees (*countries,
+ * *fields); the names stay in *sreq for the page. */
+static void canonical_filters(const kt_searcher *s, kt_search_request *sreq, const char ***countries,
+                              const char ***fields)
 {
     *countries = canonical_values(s, true, sreq->countries, sreq->n_countries);
     *fields = canonical_values(s, false, sreq->fields, sreq->n_fields);
@@ -176,7 +225,6 @@ static kt_status search_canonical(kt_searcher *s, kt_search_request *sreq, const
         sreq->countries = *countries;
     if (*fields)
         sreq->fields = *fields;
-    return kt_search(s, sreq, r, err);
 }
 
 /* The searcher's options from the server's environment (kt_cgi_env). A value that is not one of
@@ -219,6 +267,21 @@ static bool searcher_options(const kt_cgi_env *env, kt_searcher_options *o, cons
         *timeouts[i].ms = (unsigned)ms;
     }
     return true;
+}
+
+/* The most rows a CSV download may have (KYOTEI_MAX_EXPORT), or false once a value not accepted
+ * is logged with the variable's name. */
+static bool export_limit(const kt_cgi_env *env, unsigned long *max, const logger *log)
+{
+    *max = KT_CGI_MAX_EXPORT;
+    if (!env->max_export || !*env->max_export)
+        return true;
+    if (kt_parse_uint(env->max_export, 1, KT_CGI_MAX_EXPORT_LIMIT, max))
+        return true;
+    char message[96];
+    snprintf(message, sizeof message, "must be a number of rows, from 1 to %lu", KT_CGI_MAX_EXPORT_LIMIT);
+    log_line(log, "KYOTEI_MAX_EXPORT", message);
+    return false;
 }
 
 /* Shards left out of a partial answer: the operator's log names them; the answer, which anyone
@@ -283,6 +346,8 @@ static int send_results(FILE *out, bool head, const kt_cgi_request *creq, const 
     size_t size = 0;
     b.shards_missing = r->n_shards_missing;
     b.shards = kt_searcher_shard_count(s);
+    b.noindex = creq->format != KT_CGI_HTML || *creq->query || creq->n_countries || creq->n_fields || creq->since ||
+                creq->until || creq->page > 1 || creq->sort != KT_SORT_RELEVANCE;
     kt_status st = withhold_shard_names(s, r, log, &err);
     FILE *mem = st == KT_OK ? open_memstream(&data, &size) : NULL;
     if (st == KT_OK)
@@ -322,6 +387,88 @@ static kt_searcher *request_searcher(const kt_cgi_env *env, kt_searcher **kept, 
     return s;
 }
 
+/* The CSV download, streamed as `kyotei-search --all --format csv` writes it (kt_search_each: no
+ * snippets, one row in memory at a time), so that an export of the whole index costs no more
+ * memory than one of ten rows. The headers wait for the first row (or the end of an empty walk):
+ * a search that fails before it still gets its 400 or 503, and the shards left out are known. */
+typedef struct csv_stream {
+    FILE *out;
+    bool head;        /* HEAD: the headers only, and the walk stopped at its first row */
+    bool started;     /* the headers are sent: from now on a failure can only cut the body short */
+    bool stopped;     /* the walk was stopped on purpose (HEAD, or the ceiling reached) */
+    unsigned long rows, max_rows;
+    const kt_searcher *s;
+    const logger *log;
+} csv_stream;
+
+static kt_status csv_start(csv_stream *c, kt_error *err)
+{
+    c->started = true;
+    const char *const *names;
+    size_t missing = kt_searcher_missing(c->s, &names);
+    for (size_t i = 0; i < missing; i++)
+        log_line(c->log, "partial answer: a shard did not answer", names[i]);
+    body b = body_for(KT_CGI_CSV);
+    b.shards_missing = missing;
+    b.shards = kt_searcher_shard_count(c->s);
+    b.noindex = true;
+    send_headers(c->out, 200, &b, false);
+    return c->head ? KT_OK : kt_rows_header(c->out, KT_ROWS_CSV, err);
+}
+
+static kt_status csv_row(const kt_hit *h, void *ctx, kt_error *err)
+{
+    csv_stream *c = ctx;
+    kt_status st = c->started ? KT_OK : csv_start(c, err);
+    if (st == KT_OK && c->head) {
+        c->stopped = true; /* a HEAD needs no rows: stop the walk */
+        return kt_error_set(err, KT_ERR_LIMIT, "HEAD: no rows");
+    }
+    if (st == KT_OK && ++c->rows > c->max_rows) {
+        /* the index grew past the ceiling since it was counted: the download ends there */
+        c->stopped = true;
+        log_line(c->log, "KYOTEI_MAX_EXPORT", "the matches grew past the ceiling: the download was cut there");
+        return kt_error_set(err, KT_ERR_LIMIT, "the ceiling reached");
+    }
+    return st == KT_OK ? kt_rows_write(c->out, KT_ROWS_CSV, h, err) : st;
+}
+
+static int send_csv(FILE *out, bool head, kt_searcher *s, kt_search_request *sreq, unsigned long max_rows,
+                    const logger *log)
+{
+    csv_stream c = {.out = out, .head = head, .s = s, .log = log, .max_rows = max_rows};
+    kt_error err;
+    /* counted first (exactly: kt_search counts the whole match set), so that a download over the
+     * ceiling is refused with a status rather than cut short after a 200 */
+    kt_search_request count = *sreq;
+    count.limit = 0;
+    count.offset = 0;
+    count.all = false;
+    kt_result *r = NULL;
+    if (kt_search(s, &count, &r, &err) != KT_OK)
+        return send_search_error(out, head, &err, log);
+    bool over = r->total > max_rows;
+    kt_result_free(r);
+    if (over) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "a download has at most %lu rows (KYOTEI_MAX_EXPORT): narrow the search",
+                 max_rows);
+        return send_error(out, head, 413, detail);
+    }
+    kt_status st = kt_search_each(s, sreq, csv_row, &c, &err);
+    if (c.stopped)
+        st = KT_OK;
+    if (st == KT_OK && !c.started)
+        st = csv_start(&c, &err);
+    if (st != KT_OK && !c.started)
+        return send_search_error(out, head, &err, log);
+    if (st != KT_OK) {
+        log_line(log, "the CSV download was cut short", err.message);
+        return -1;
+    }
+    return fflush(out) == 0 && !ferror(out) ? 200 : -1;
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
                   const logger *log)
 {
@@ -343,10 +490,15 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     const char **countries = NULL, **fields = NULL;
     kt_result *r = NULL;
     kt_searcher *s = request_searcher(env, kept, log);
-    int status = !s ? send_error(out, head, 503, "the search is not available")
-                 : search_canonical(s, &sreq, &countries, &fields, &r, &err) != KT_OK
-                     ? send_search_error(out, head, &err, log)
-                     : send_results(out, head, creq, &sreq, tmpl, s, r, log);
+    unsigned long max_rows;
+    if (s)
+        canonical_filters(s, &sreq, &countries, &fields);
+    int status = !s                             ? send_error(out, head, 503, "the search is not available")
+                 : creq->format == KT_CGI_CSV   ? (export_limit(env, &max_rows, log)
+                                                       ? send_csv(out, head, s, &sreq, max_rows, log)
+                                                       : send_error(out, head, 503, "the search is not available"))
+                 : kt_search(s, &sreq, &r, &err) != KT_OK ? send_search_error(out, head, &err, log)
+                                                          : send_results(out, head, creq, &sreq, tmpl, s, r, log);
     kt_result_free(r);
     free(countries);
     free(fields);
@@ -361,8 +513,28 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log)
     return kt_cgi_answer(env, NULL, out, log);
 }
 
+/* The site's KYOTEI_FRAME_ANCESTORS, or false once a value not accepted is logged (never the
+ * value itself: it may hold bytes a log line should not). */
+static bool frame_setting(const kt_cgi_env *env, const logger *log)
+{
+    const char *value = env->frame_ancestors;
+    if (!value || !*value)
+        return true;
+    if (frame_ancestors_ok(value))
+        return true;
+    log_line(log, "KYOTEI_FRAME_ANCESTORS",
+             "must be sources separated by spaces: 'self', 'none' or hosts such as https://example.org");
+    return false;
+}
+
 int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log)
 {
+    logger fl = logger_for(env, log);
+    frame_ancestors = "'self'";
+    if (!frame_setting(env, &fl))
+        return send_error(out, false, 503, "the search is not available");
+    if (env->frame_ancestors && *env->frame_ancestors)
+        frame_ancestors = env->frame_ancestors;
     bool head;
     if (!kt_cgi_method_allowed(env->method, &head))
         return send_error(out, false, 405, "only GET and HEAD are served");
@@ -406,6 +578,8 @@ void kt_cgi_env_settings(kt_cgi_env *env)
         .allow_partial = getenv("KYOTEI_ALLOW_PARTIAL"),
         .connect_timeout = getenv("KYOTEI_CONNECT_TIMEOUT"),
         .remote_timeout = getenv("KYOTEI_REMOTE_TIMEOUT"),
+        .max_export = getenv("KYOTEI_MAX_EXPORT"),
+        .frame_ancestors = getenv("KYOTEI_FRAME_ANCESTORS"),
     };
 }
 
@@ -419,6 +593,9 @@ bool kt_cgi_settings_ok(const kt_cgi_env *env, FILE *f)
     }
     kt_searcher_options sopts;
     ok &= searcher_options(env, &sopts, log);
+    unsigned long max_rows;
+    ok &= export_limit(env, &max_rows, log);
+    ok &= frame_setting(env, log);
     if (env->template_path && *env->template_path) {
         kt_error err;
         char *tmpl = read_template(env->template_path, &err);

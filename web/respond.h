@@ -15,6 +15,13 @@
 #include "kyotei/search.h"
 #include "web/request.h"
 
+/* The ceiling on one request's work: a CSV download walks at most this many matches (the site
+ * may set another with KYOTEI_MAX_EXPORT); the page reads KT_CGI_PAGE_SIZE hits. It bounds the
+ * rows, and with them the bytes, one request can make the server write: a crawler or a script
+ * asking for everything again and again cannot tie up the search for others. */
+#define KT_CGI_MAX_EXPORT 100000ul
+#define KT_CGI_MAX_EXPORT_LIMIT 10000000ul
+
 /* What a request sees of its environment. */
 typedef struct kt_cgi_env {
     const char *method;         /* REQUEST_METHOD */
@@ -27,14 +34,23 @@ typedef struct kt_cgi_env {
     const char *allow_partial;    /* KYOTEI_ALLOW_PARTIAL: 1/yes/true/on or 0/no/false/off */
     const char *connect_timeout;  /* KYOTEI_CONNECT_TIMEOUT: milliseconds, 1 to KT_CGI_TIME_LIMIT s */
     const char *remote_timeout;   /* KYOTEI_REMOTE_TIMEOUT: milliseconds, likewise */
+    const char *max_export;       /* KYOTEI_MAX_EXPORT: the most rows a CSV download may have, 1 to
+                                     KT_CGI_MAX_EXPORT_LIMIT; NULL or "": KT_CGI_MAX_EXPORT. A download
+                                     of more matches gets 413; a value not accepted gives 503 and a
+                                     log line naming the variable. */
+    const char *frame_ancestors;  /* KYOTEI_FRAME_ANCESTORS: the pages that may frame the answers,
+                                     the sources of the CSP's frame-ancestors ('self', 'none',
+                                     https://example.org …); NULL or "": 'self'. A value not accepted
+                                     gives 503 and a log line naming the variable, not the value. */
     const char *front;            /* how the log's lines name the front: "kyotei-search (FRONT): …";
                                      NULL or "": "cgi" */
 } kt_cgi_env;
 
 /* Answers one request: writes the CGI response (a Status line, headers, a blank line and, unless
  * HEAD, the body) to out, and one line to log for each failure the operator must see (a missing
- * or broken index, an unreadable template). Returns the HTTP status sent: 200, 400, 405, 500 or
- * 503, or -1 when out itself could not be written. Nothing internal (paths, library messages,
+ * or broken index, an unreadable template). Returns the HTTP status sent: 200, 400, 405, 413 (a
+ * CSV download of more rows than KYOTEI_MAX_EXPORT allows), 500 or 503, or -1 when out itself
+ * could not be written. Nothing internal (paths, library messages,
  * shard addresses) ever reaches out. With allow_partial, an answer from fewer shards than db names
  * is a 200 that says so: a notice on the page, "shards_missing" in JSON ("shard 3 of 3"), the
  * header Kyotei-Shards-Missing in every format, and a log line naming each missing shard. */
@@ -53,7 +69,9 @@ int kt_cgi_respond(const kt_cgi_env *env, FILE *out, FILE *log);
 int kt_cgi_answer(const kt_cgi_env *env, kt_searcher **kept, FILE *out, FILE *log);
 
 /* The server's settings from the process environment — KYOTEI_DB, KYOTEI_TEMPLATE,
- * KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT — pointing into it; the
+ * KYOTEI_ALLOW_PARTIAL, KYOTEI_CONNECT_TIMEOUT, KYOTEI_REMOTE_TIMEOUT, KYOTEI_MAX_EXPORT,
+ * KYOTEI_FRAME_ANCESTORS — pointing
+ * into it; the
  * request's fields (method, query_string) and data_dir are left NULL. */
 void kt_cgi_env_settings(kt_cgi_env *env);
 

@@ -269,7 +269,7 @@ static void test_fragment_structure(void **state)
     assert_contains(html, "<span aria-current=\"page\">2</span>");
     assert_contains(html, "href=\"?q=%E4%BA%A4%E6%B5%81&amp;country=%E4%B8%AD%E5%9B%BD&amp;since=2001&amp;"
                           "sort=date\">新しい順</a>");
-    assert_contains(html, "format=csv\" download>");
+    assert_contains(html, "format=csv\" rel=\"nofollow\" download>");
     assert_lacks(html, "kt-partial");
     free(html);
     kt_result_free(r);

@@ -310,6 +310,126 @@ static void test_csv_has_every_match(void **state)
     response_free(&r);
 }
 
+static kt_status rows_to(const kt_hit *h, void *ctx, kt_error *err)
+{
+    return kt_rows_write(ctx, KT_ROWS_CSV, h, err);
+}
+
+/* The download is streamed as `kyotei-search --all --format csv` writes it: the same bytes as
+ * kt_rows_header and kt_search_each, no Content-Length (the length is not known when the headers
+ * go), and a HEAD has the headers of the GET without walking the matches. */
+static void test_csv_is_streamed_as_the_command_line_writes_it(void **state)
+{
+    (void)state;
+    const char *queries[] = {"q=%E4%BA%A4%E6%B5%81", "q=%E8%A6%B3%E5%85%89", "q=zzzznothing", ""};
+    const char *words[] = {"交流", "観光", "zzzznothing", NULL};
+    kt_searcher *s = NULL;
+    kt_error err = {0};
+    const char *dbs[] = {fx->index};
+    KIT_OK(kt_searcher_open(dbs, 1, kit_data_dir(), &s, &err), &err);
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char qs[128];
+        snprintf(qs, sizeof qs, "%s%sformat=csv", queries[i], *queries[i] ? "&" : "");
+        response r = get(qs);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "Content-Type: text/csv; charset=utf-8");
+        assert_header(&r, "Content-Disposition: attachment; filename=\"kyotei-agreements.csv\"");
+        assert_null(strstr(r.headers, "Content-Length"));
+        char *expected = NULL;
+        size_t size = 0;
+        FILE *mem = open_memstream(&expected, &size);
+        kt_search_request req = {.query = words[i]};
+        KIT_OK(kt_rows_header(mem, KT_ROWS_CSV, &err), &err);
+        KIT_OK(kt_search_each(s, &req, rows_to, mem, &err), &err);
+        fclose(mem);
+        assert_int_equal(r.body_len, size);
+        assert_memory_equal(r.body, expected, size);
+        response h = respond_env((kt_cgi_env){.method = "HEAD", .query_string = qs, .db = fx->index});
+        assert_int_equal(h.status, 200);
+        assert_int_equal(h.body_len, 0);
+        assert_string_equal(h.headers, r.headers);
+        free(expected);
+        response_free(&h);
+        response_free(&r);
+    }
+    kt_searcher_close(s);
+}
+
+/* KYOTEI_MAX_EXPORT: a download of more matches is refused with 413 and a message saying so,
+ * before any row; one within it is served; a value not understood is the operator's mistake. */
+static void test_export_ceiling(void **state)
+{
+    (void)state;
+    const char *qs = "q=%E4%BA%A4%E6%B5%81&format=csv";
+    response r = respond_env((kt_cgi_env){.method = "GET", .query_string = qs, .db = fx->index, .max_export = "5"});
+    assert_int_equal(r.status, 413);
+    assert_true(strncmp(r.headers, "Status: 413 Content Too Large\r\n", 31) == 0);
+    assert_header(&r, "Content-Type: text/plain; charset=utf-8");
+    assert_header(&r, "X-Robots-Tag: noindex");
+    assert_in_body(&r, "at most 5 rows (KYOTEI_MAX_EXPORT)");
+    assert_null(strstr(r.body, "\"id\""));
+    response_free(&r);
+    r = respond_env((kt_cgi_env){.method = "GET", .query_string = qs, .db = fx->index, .max_export = "100"});
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    const char *bad[] = {"0", "abc", "-1", "99999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kt_cgi_env env = {.method = "GET", .query_string = qs, .db = fx->index, .max_export = bad[i]};
+        r = respond_env(env);
+        assert_int_equal(r.status, 503);
+        assert_non_null(strstr(r.log, "KYOTEI_MAX_EXPORT: must be a number of rows"));
+        assert_false(kt_cgi_settings_ok(&env, NULL));
+        response_free(&r);
+    }
+}
+
+/* Only the empty search page is for a search engine's index. */
+static void test_results_are_noindex(void **state)
+{
+    (void)state;
+    response r = get("");
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.headers, "X-Robots-Tag"));
+    response_free(&r);
+    const char *results[] = {"q=%E4%BA%A4%E6%B5%81", "page=2", "format=json", "country=%E5%8F%B0%E6%B9%BE",
+                             "format=csv"};
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
+        r = get(results[i]);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "X-Robots-Tag: noindex");
+        response_free(&r);
+    }
+}
+
+/* KYOTEI_FRAME_ANCESTORS: the site's sources in the CSP; a value that could end the header, add
+ * one or add a directive is refused (503, the variable named in the log, the value nowhere). */
+static void test_frame_ancestors(void **state)
+{
+    (void)state;
+    response r = respond_env((kt_cgi_env){.method = "GET", .query_string = "q=a", .db = fx->index,
+                                          .frame_ancestors = "'self' https://example.org https://*.example.jp:8443"});
+    assert_int_equal(r.status, 200);
+    assert_header(&r, "Content-Security-Policy: default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+                      "form-action 'self'; base-uri 'none'; frame-ancestors 'self' https://example.org "
+                      "https://*.example.jp:8443");
+    response_free(&r);
+    const char *bad[] = {"https://example.org\r\nSet-Cookie: a=b", "'self'; script-src *", "a,b", " https://example.net",
+                         "'self'  https://example.org", "'unsafe-inline'", "https://example.org/<x>", "\"x\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kt_cgi_env env = {.method = "GET", .query_string = "q=a", .db = fx->index, .frame_ancestors = bad[i]};
+        r = respond_env(env);
+        assert_int_equal(r.status, 503);
+        assert_safe_headers(&r); /* frame-ancestors 'self' */
+        assert_null(strstr(r.raw, "Set-Cookie"));
+        assert_null(strstr(r.raw, "script-src"));
+        assert_non_null(strstr(r.log, "KYOTEI_FRAME_ANCESTORS: must be"));
+        if (strstr(r.log, bad[i]))
+            fail_msg("value %zu echoed in the log: %s", i, r.log);
+        assert_false(kt_cgi_settings_ok(&env, NULL));
+        response_free(&r);
+    }
+}
+
 static void test_fragment(void **state)
 {
     (void)state;
@@ -450,6 +570,10 @@ int main(void)
         cmocka_unit_test(test_settings_not_understood_get_503),
         cmocka_unit_test(test_json_is_the_command_line_object),
         cmocka_unit_test(test_csv_has_every_match),
+        cmocka_unit_test(test_csv_is_streamed_as_the_command_line_writes_it),
+        cmocka_unit_test(test_export_ceiling),
+        cmocka_unit_test(test_results_are_noindex),
+        cmocka_unit_test(test_frame_ancestors),
         cmocka_unit_test(test_fragment),
         cmocka_unit_test(test_site_template),
         cmocka_unit_test(test_kept_searcher_follows_the_index),

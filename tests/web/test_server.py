@@ -191,6 +191,23 @@ class Pages(Checks):
         self.assertEqual(rows[0]["fields_canonical"].split(";"), expected["hits"][0]["fields"])
         self.assertAlmostEqual(float(rows[0]["score"]), expected["hits"][0]["score"], places=5)
 
+    def test_csv_is_the_command_line_export(self):
+        """The download is the bytes `kyotei-search --all --format csv` writes for the same search,
+        streamed (the program sends no Content-Length: test_respond.c; lighttpd may count a short
+        body itself, or chunk a long one)."""
+        env = dict(os.environ, KYOTEI_DB=INDEX)
+        env.pop("GATEWAY_INTERFACE", None)
+        for query, words in [("q=" + EXCHANGE, ["交流"]), ("q=%E8%A6%B3%E5%85%89", ["観光"]), ("", []),
+                             ("q=zzzznothing", ["zzzznothing"])]:
+            r = self.get(query + ("&" if query else "") + "format=csv")
+            self.assertEqual(r.status, 200)
+            self.assertIn(r.header("content-length"), (None, str(len(r.body))))
+            self.assertEqual(r.header("content-type"), "text/csv; charset=utf-8")
+            p = subprocess.run([os.path.join(BIN, "kyotei-search"), "--all", "--format", "csv", *words],
+                               capture_output=True, env=env, timeout=120)
+            self.assertIn(p.returncode, (0, 1), p.stderr)
+            self.assertEqual(r.body, p.stdout, query)
+
     def test_csv_can_be_indexed_again(self):
         r = self.get("format=csv")
         tmp = tempfile.mkdtemp(prefix="kyotei-cgi-csv-")
@@ -206,6 +223,40 @@ class Pages(Checks):
             original = cli_json("--all")
             self.assertEqual([h["id"] for h in again["hits"]], [h["id"] for h in original["hits"]])
             self.assertEqual(again["facets"], original["facets"])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class HugeTexts(unittest.TestCase):
+    """An agreement with a title and a description of several MB: a search that shows it still
+    answers, the title cut to KT_SNIPPET_TITLE_CHARS (searcher/snippet.h) with "…", the snippet to
+    its usual length."""
+
+    def test_huge_title_and_description_are_bounded(self):
+        tmp = tempfile.mkdtemp(prefix="kyotei-huge-")
+        try:
+            path = os.path.join(tmp, "huge.csv")
+            title = "青少年交流に関する協定" + "あいうえお" * 200000  # 3 MB
+            description = "交流の促進" + "かきくけこ" * 200000
+            with open(path, "w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(["id", "municipality", "prefecture", "title", "partner", "country", "fields",
+                            "description", "signed", "url"])
+                w.writerow(["huge-001", "秋田県", "秋田県", title, "天津市", "中国", "人的交流", description,
+                            "2016-10", ""])
+            db = os.path.join(tmp, "index")
+            p = subprocess.run([os.path.join(BIN, "kyotei-index"), "--quiet", "--db", db, path],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            got = cli_json("--db", db, "交流")
+            self.assertEqual([h["id"] for h in got["hits"]], ["huge-001"])
+            shown = got["hits"][0]["title"]
+            self.assertLessEqual(len(shown), 500 + 1)  # and the "…"
+            self.assertTrue(shown.startswith("青少年交流") and shown.endswith("…"), shown[:40])
+            self.assertLessEqual(len(got["hits"][0]["snippet"]), 1000)
+            # the export keeps the title whole
+            everything = cli_json("--db", db, "--all", "交流")
+            self.assertEqual(len(everything["hits"]), 1)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
