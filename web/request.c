@@ -12,6 +12,7 @@ const kt_name kt_cgi_formats[] = {{"html", KT_CGI_HTML},
                                    {"fragment", KT_CGI_FRAGMENT},
                                    {"json", KT_CGI_JSON},
                                    {"csv", KT_CGI_CSV},
+                                   {"suggest", KT_CGI_SUGGEST},
                                    {NULL, 0}};
 
 enum { SEEN_Q = 1, SEEN_SINCE = 2, SEEN_UNTIL = 4, SEEN_SORT = 8, SEEN_PAGE = 16, SEEN_FORMAT = 32 };
@@ -110,7 +111,7 @@ static kt_status parse_param(kt_cgi_request *req, const char *key, const char *v
     } else if (strcmp(key, "format") == 0) {
         int format = KT_CGI_HTML;
         if (*value && !kt_name_find(kt_cgi_formats, value, &format))
-            return kt_error_set(err, KT_ERR_INPUT, "format: expected html, fragment, json or csv");
+            return kt_error_set(err, KT_ERR_INPUT, "format: expected html, fragment, json, csv or suggest");
         req->format = (kt_cgi_format)format;
     }
     return KT_OK;  /* other parameters belong to the site */

@@ -10,7 +10,8 @@
  *   since      first signing year (YYYY)       until   last signing year (YYYY)
  *   sort       relevance (default) | date (newest first)
  *   page       1 .. KT_CGI_MAX_PAGE, KT_CGI_PAGE_SIZE hits a page
- *   format     html (default) | fragment | json | csv (every match, as a download)
+ *   format     html (default) | fragment | json | csv (every match, as a download) |
+ *              suggest (completions of q as a prefix, JSON, for a search box)
  * Empty values ("since=") mean "not given", as an HTML form sends them. Unknown parameters are
  * ignored, so a site may add its own.
  *
@@ -36,7 +37,7 @@
 #define KT_CGI_PAGE_SIZE 10
 #define KT_CGI_TIME_LIMIT 30          /* seconds a request may take before the process ends itself */
 
-typedef enum kt_cgi_format { KT_CGI_HTML, KT_CGI_FRAGMENT, KT_CGI_JSON, KT_CGI_CSV } kt_cgi_format;
+typedef enum kt_cgi_format { KT_CGI_HTML, KT_CGI_FRAGMENT, KT_CGI_JSON, KT_CGI_CSV, KT_CGI_SUGGEST } kt_cgi_format;
 
 /* The names `format=` takes, and what each means. */
 extern const kt_name kt_cgi_formats[];

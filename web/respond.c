@@ -192,7 +192,8 @@ static kt_status render(FILE *mem, const kt_cgi_request *creq, const kt_search_r
 static body body_for(kt_cgi_format format)
 {
     switch (format) {
-    case KT_CGI_JSON: return (body){.type = "application/json"};
+    case KT_CGI_JSON:
+    case KT_CGI_SUGGEST: return (body){.type = "application/json"};
     case KT_CGI_CSV:
         return (body){.type = "text/csv; charset=utf-8",
                       .disposition = "attachment; filename=\"kyotei-agreements.csv\""};
@@ -469,6 +470,35 @@ static int send_csv(FILE *out, bool head, kt_searcher *s, kt_search_request *sre
     return fflush(out) == 0 && !ferror(out) ? 200 : -1;
 }
 
+/* format=suggest: the completions of q as a prefix (kt_complete), for a search box as one types. */
+static int send_completions(FILE *out, bool head, kt_searcher *s, const kt_cgi_request *creq, const logger *log)
+{
+    kt_completions c;
+    kt_error err;
+    if (kt_complete(s, creq->query, 0, &c, &err) != KT_OK)
+        return send_search_error(out, head, &err, log);
+    char *data = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&data, &size);
+    kt_status st = mem ? kt_write_completions_json(mem, creq->query, &c, &err) : kt_error_nomem(&err);
+    if (mem && fclose(mem) != 0 && st == KT_OK)
+        st = kt_error_nomem(&err);
+    kt_completions_free(&c);
+    int status;
+    if (st != KT_OK) {
+        log_line(log, "cannot write the completions", err.message);
+        status = send_error(out, head, 500, "the completions could not be written");
+    } else {
+        body b = body_for(KT_CGI_SUGGEST);
+        b.noindex = true;
+        b.data = data;
+        b.size = size;
+        status = send_response(out, head, 200, &b);
+    }
+    free(data);
+    return status;
+}
+
 static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, kt_searcher **kept, FILE *out,
                   const logger *log)
 {
@@ -494,6 +524,7 @@ static int search(const kt_cgi_env *env, const kt_cgi_request *creq, bool head, 
     if (s)
         canonical_filters(s, &sreq, &countries, &fields);
     int status = !s                             ? send_error(out, head, 503, "the search is not available")
+                 : creq->format == KT_CGI_SUGGEST ? send_completions(out, head, s, creq, log)
                  : creq->format == KT_CGI_CSV   ? (export_limit(env, &max_rows, log)
                                                        ? send_csv(out, head, s, &sreq, max_rows, log)
                                                        : send_error(out, head, 503, "the search is not available"))

@@ -257,6 +257,40 @@ static void test_settings_not_understood_get_503(void **state)
     }
 }
 
+static void test_suggest_gives_completions_as_json(void **state)
+{
+    (void)state;
+    /* 医 as the prefix: what kt_complete gives, written as kyotei-search --complete --format json does */
+    response r = get("q=%E5%8C%BB&format=suggest");
+    assert_int_equal(r.status, 200);
+    assert_header(&r, "Content-Type: application/json");
+    assert_header(&r, "X-Robots-Tag: noindex");
+    const char *paths[] = {fx->index};
+    kt_searcher *s;
+    kt_error err;
+    KIT_OK(kt_searcher_open(paths, 1, kit_data_dir(), &s, &err), &err);
+    kt_completions c;
+    KIT_OK(kt_complete(s, "医", 0, &c, &err), &err);
+    assert_true(c.count > 0);
+    char *expected = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&expected, &size);
+    KIT_OK(kt_write_completions_json(mem, "医", &c, &err), &err);
+    fclose(mem);
+    assert_int_equal(r.body_len, size);
+    assert_memory_equal(r.body, expected, size);
+    KIT_CONTAINS(r.body, "\"completions\":[{\"text\":\"医");
+    free(expected);
+    kt_completions_free(&c);
+    kt_searcher_close(s);
+    response_free(&r);
+    /* an unknown format names the one it may be */
+    r = get("q=a&format=xml");
+    assert_int_equal(r.status, 400);
+    KIT_CONTAINS(r.body, "suggest");
+    response_free(&r);
+}
+
 static void test_json_is_the_command_line_object(void **state)
 {
     (void)state;
@@ -569,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_missing_or_broken_index_gets_503),
         cmocka_unit_test(test_settings_not_understood_get_503),
         cmocka_unit_test(test_json_is_the_command_line_object),
+        cmocka_unit_test(test_suggest_gives_completions_as_json),
         cmocka_unit_test(test_csv_has_every_match),
         cmocka_unit_test(test_csv_is_streamed_as_the_command_line_writes_it),
         cmocka_unit_test(test_export_ceiling),
