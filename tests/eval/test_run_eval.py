@@ -152,13 +152,29 @@ class JudgedSetChecks(unittest.TestCase):
         self.assertTrue(all(2 in rels.values() or q["kind"] == "partial"
                             for q in queries for rels in [qrels[q["qid"]]]))
 
+    def test_the_shipped_typed_queries(self):
+        # At least as many of each typed kind as the issue "Search as people type it" asks for.
+        wanted = {"sentence": 10, "romaji": 8, "place-en": 8, "place-kana": 6, "era": 6, "variant": 6, "typo": 6}
+        self.assertEqual(set(wanted), set(run_eval.TYPED_KINDS))
+        queries, _ = self.shipped()
+        for kind, n in wanted.items():
+            self.assertGreaterEqual(sum(q["kind"] == kind for q in queries), n, kind)
+        self.assertGreaterEqual(sum(q["kind"] in run_eval.TYPED_KINDS for q in queries), 50)
+        # Whole sentences are written without spaces, as Japanese is.
+        for q in queries:
+            if q["kind"] == "sentence":
+                self.assertEqual(run_eval.split_query(q["query"]), [q["query"]], q["qid"])
+
     def test_the_shipped_floor(self):
         with open(os.path.join(HERE, "floor.json"), encoding="utf-8") as f:
             floor = run_eval.read_floor(json.load(f))
         self.assertEqual(floor["engine"], "kyotei")
         targets = {(scope, what) for _, scope, what, _ in floor["targets"]}
-        # The existing kinds keep one floor together.
+        # The existing kinds keep one floor together; every typed kind has its own.
         self.assertIn(("group", "existing"), targets)
+        self.assertEqual({what for scope, what in targets if scope == "kind"}, set(run_eval.TYPED_KINDS))
+        queries, _ = self.shipped()
+        self.assertTrue(all(any(q["kind"] == k for q in queries) for k in run_eval.TYPED_KINDS))
 
 
 # A stand-in for kyotei-search that answers from a table, with the exit statuses of the real one.
