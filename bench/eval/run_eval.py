@@ -3,15 +3,16 @@
 
 Every query of tests/eval/queries.tsv goes through kyotei-search and through each baseline
 engine; the ranked lists are scored against tests/eval/qrels.tsv with nDCG@10 (gains 2/1, log2
-discount, ideal ranking from the judgments) and recall@100, per query, per kind of query and
+discount, ideal ranking from the judgments) and recall@100, per query, per kind of query, per
+group of kinds (the kinds the set began with, and the kinds of queries as people type them) and
 overall (the mean over all queries). See bench/eval/README.md for what each engine is.
 
 Only the standard library is needed for kyotei itself; the baselines need Debian's
 python3-xapian, mecab with mecab-ipadic-utf8, groonga-bin and groonga-tokenizer-mecab. A
 baseline whose parts are missing is reported as "not available".
 
-Exit status: 0 done (and at or above the floor, with --floor), 1 below the floor,
-2 bad arguments, a bad judged set, or an engine asked for by --floor that cannot run.
+Exit status: 0 done (and at or above every floor, with --floor), 1 below a floor,
+2 bad arguments, a bad judged set or floor file, or an engine asked for by --floor that cannot run.
 """
 import argparse
 import csv
@@ -26,9 +27,14 @@ import time
 import unicodedata
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-KINDS = ("word", "compound", "kana", "synonym", "english", "syntax", "partial",
-         # the typed set (tests/eval/typed-queries.tsv): as people type, not as a tester does
-         "sentence", "romaji", "place-en", "place-kana", "era", "variant", "typo")
+# The kinds the judged set began with, and the kinds of queries as people type them (whole
+# sentences, romaji, places in English and in kana, era years, spelling variants, typos).
+EXISTING_KINDS = ("word", "compound", "kana", "synonym", "english", "syntax", "partial")
+TYPED_KINDS = ("sentence", "romaji", "place-en", "place-kana", "era", "variant", "typo")
+KINDS = EXISTING_KINDS + TYPED_KINDS
+# Each group of kinds has a figure of its own: the mean over the group's queries.
+GROUPS = {"existing": EXISTING_KINDS, "typed": TYPED_KINDS}
+MEASURES = ("ndcg10", "recall100")
 ENGINES = ("kyotei", "mecab", "xapian-ngram", "groonga-mecab", "groonga-bigram")
 # The agreement's text that every baseline indexes, in this order.
 TEXT_COLUMNS = ("title", "description", "partner", "municipality", "fields")
@@ -465,43 +471,54 @@ def make_engines(opts):
 # ---------------------------------------------------------------- scoring and reports
 
 def score(queries, qrels, ranked):
+    """Per query, per kind, per group of kinds (GROUPS) and overall; a kind or group without
+    queries in the set is left out. Every mean is over queries, not over kinds."""
     per_query = {}
     for q in queries:
         r, rels = ranked.get(q["qid"], []), qrels[q["qid"]]
         per_query[q["qid"]] = {"ndcg10": ndcg(r, rels), "recall100": recall(r, rels), "returned": r[:RECALL_DEPTH]}
-    per_kind = {}
+
+    def mean(qids):
+        return {"queries": len(qids), **{m: sum(per_query[x][m] for x in qids) / len(qids) for m in MEASURES}}
+
+    per_kind, per_group = {}, {}
     for kind in KINDS:
         qs = [q["qid"] for q in queries if q["kind"] == kind]
         if qs:
-            per_kind[kind] = {
-                "queries": len(qs),
-                "ndcg10": sum(per_query[x]["ndcg10"] for x in qs) / len(qs),
-                "recall100": sum(per_query[x]["recall100"] for x in qs) / len(qs),
-            }
-    n = len(queries)
-    overall = {
-        "queries": n,
-        "ndcg10": sum(v["ndcg10"] for v in per_query.values()) / n,
-        "recall100": sum(v["recall100"] for v in per_query.values()) / n,
-    }
-    return per_query, per_kind, overall
+            per_kind[kind] = mean(qs)
+    for group, kinds in GROUPS.items():
+        qs = [q["qid"] for q in queries if q["kind"] in kinds]
+        if qs:
+            per_group[group] = mean(qs)
+    return per_query, per_kind, per_group, mean([q["qid"] for q in queries])
 
 
-def kinds_in(queries):
-    return [k for k in KINDS if any(q["kind"] == k for q in queries)]
+def kinds_in(queries, kinds=KINDS):
+    return [k for k in kinds if any(q["kind"] == k for q in queries)]
 
 
-def table_rows(results, queries, measure):
-    kinds = kinds_in(queries)
-    header = ["engine"] + [f"{k} ({sum(q['kind'] == k for q in queries)})" for k in kinds] + [f"overall ({len(queries)})"]
-    rows = []
-    for name, res in results.items():
-        if res.get("unavailable"):
-            rows.append([name] + ["n/a"] * (len(kinds) + 1))
-        else:
-            rows.append([name] + [f"{res['per_kind'][k][measure]:.3f}" for k in kinds]
-                        + [f"{res['overall'][measure]:.3f}"])
-    return header, rows
+def tables(results, queries, measure):
+    """One table per group of kinds present in the set, each with its kinds and the group's
+    mean; the last one ends with the overall mean. A set of one group gets one table, with
+    its kinds and the overall mean. Returns [(group, header, rows)]."""
+    groups = [(g, kinds_in(queries, kinds)) for g, kinds in GROUPS.items()]
+    groups = [(g, kinds) for g, kinds in groups if kinds]
+    count = lambda ks: sum(q["kind"] in ks for q in queries)
+    out = []
+    for i, (group, kinds) in enumerate(groups):
+        cols = [(f"{k} ({count([k])})", lambda res, k=k: res["per_kind"][k]) for k in kinds]
+        if len(groups) > 1:
+            cols.append((f"{group} ({count(GROUPS[group])})", lambda res, g=group: res["per_group"][g]))
+        if i == len(groups) - 1:
+            cols.append((f"overall ({len(queries)})", lambda res: res["overall"]))
+        rows = []
+        for name, res in results.items():
+            if res.get("unavailable"):
+                rows.append([name] + ["n/a"] * len(cols))
+            else:
+                rows.append([name] + [f"{get(res)[measure]:.3f}" for _, get in cols])
+        out.append((group, ["engine"] + [c for c, _ in cols], rows))
+    return out
 
 
 def text_table(header, rows):
@@ -570,9 +587,11 @@ def main(argv=None):
     ap.add_argument("--bad", metavar="ENGINE", action="append", default=[],
                     help="list the queries where ENGINE does badly (nDCG@10 < 0.8 or recall@100 < 1)")
     ap.add_argument("--floor", metavar="FILE",
-                    help="fail (exit 1) when an engine's overall figures fall below the floor in FILE")
+                    help="fail (exit 1) when an engine's figures fall below any floor in FILE (overall, "
+                         "a group of kinds, a kind)")
     ap.add_argument("--write-floor", metavar="FILE",
-                    help=f"write kyotei's overall figures minus {FLOOR_MARGIN} to FILE as the new floor")
+                    help=f"write kyotei's figures minus {FLOOR_MARGIN} to FILE as the new floor: the "
+                         "existing kinds together and each typed kind")
     opts = ap.parse_args(argv)
 
     opts.kyotei_search = opts.kyotei_search or os.path.join(opts.build, "bin", "kyotei-search")
@@ -585,10 +604,13 @@ def main(argv=None):
         ap.error(f"unknown engine(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ENGINES)}")
     floor = None
     if opts.floor:
-        with open(opts.floor, encoding="utf-8") as f:
-            floor = json.load(f)
-        if floor.get("engine") not in names:
-            ap.error(f"--floor is for {floor.get('engine')}, which is not among --engines")
+        try:
+            with open(opts.floor, encoding="utf-8") as f:
+                floor = read_floor(json.load(f))
+        except (OSError, ValueError) as e:
+            ap.error(f"--floor {opts.floor}: {e}")
+        if floor["engine"] not in names:
+            ap.error(f"--floor is for {floor['engine']}, which is not among --engines")
     if opts.write_floor and "kyotei" not in names:
         ap.error("--write-floor needs the kyotei engine")
 
@@ -617,16 +639,21 @@ def main(argv=None):
                 results[name] = {"unavailable": f"failed: {e}"}
                 continue
             seconds = time.monotonic() - start
-        per_query, per_kind, overall = score(queries, qrels, ranked)
-        results[name] = {"per_query": per_query, "per_kind": per_kind, "overall": overall,
+        per_query, per_kind, per_group, overall = score(queries, qrels, ranked)
+        results[name] = {"per_query": per_query, "per_kind": per_kind, "per_group": per_group, "overall": overall,
                          "notes": engine.notes, "seconds": round(seconds, 3)}
         for qid, note in sorted(engine.notes.items()):
             if note.startswith("error"):
                 print(f"run_eval: {name}: {qid}: {note}", file=sys.stderr)
 
-    tables = {m: table_rows(results, queries, m) for m in ("ndcg10", "recall100")}
-    print(f"nDCG@{NDCG_DEPTH}\n{text_table(*tables['ndcg10'])}\n")
-    print(f"recall@{RECALL_DEPTH}\n{text_table(*tables['recall100'])}")
+    titles = {"ndcg10": f"nDCG@{NDCG_DEPTH}", "recall100": f"recall@{RECALL_DEPTH}"}
+    several = sum(bool(kinds_in(queries, kinds)) for kinds in GROUPS.values()) > 1
+    printed = []
+    for m in MEASURES:
+        for group, header, rows in tables(results, queries, m):
+            title = f"{titles[m]}, {group} kinds" if several else titles[m]
+            printed.append(f"{title}\n{text_table(header, rows)}")
+    print("\n\n".join(printed))
     missing = [f"{name}: not available: {res['unavailable']}" for name, res in results.items() if res.get("unavailable")]
     if missing:
         print("\n" + "\n".join(missing))
@@ -638,8 +665,12 @@ def main(argv=None):
             print("\n".join(bad_lines(bad, markdown=False)))
 
     if opts.markdown:
-        md = [f"nDCG@{NDCG_DEPTH} (mean per kind; number of queries in brackets)\n", md_table(*tables["ndcg10"]),
-              f"\nrecall@{RECALL_DEPTH}\n", md_table(*tables["recall100"])]
+        md = []
+        for m in MEASURES:
+            for group, header, rows in tables(results, queries, m):
+                title = f"{titles[m]}, {group} kinds" if several else titles[m]
+                md += [("" if not md else "\n") + f"{title} (mean per kind; number of queries in brackets)\n",
+                       md_table(header, rows)]
         if missing:
             md.append("\n" + "\n".join(f"- {m}" for m in missing))
         for name in opts.bad:
@@ -656,16 +687,79 @@ def main(argv=None):
             f.write("\n")
 
     if opts.write_floor and not results["kyotei"].get("unavailable"):
-        ov = results["kyotei"]["overall"]
-        # Rounded down to three places (round() first, so that 0.495 stays 0.495 in binary).
-        below = lambda x: math.floor(round((x - FLOOR_MARGIN) * 1000, 6)) / 1000
-        new = {"engine": "kyotei", "ndcg10": below(ov["ndcg10"]), "recall100": below(ov["recall100"])}
         with open(opts.write_floor, "w", encoding="utf-8") as f:
-            json.dump(new, f, indent=2)
+            json.dump(new_floor(results["kyotei"]), f, indent=2)
             f.write("\n")
     if floor:
         return check_floor(floor, results)
     return 0
+
+
+# ---------------------------------------------------------------- the floor
+#
+# floor.json names the engine and the lowest figures it may score, each as
+# {"ndcg10": x, "recall100": y}, for any of:
+#   "overall"           all the queries of the set
+#   "overall_existing"  the queries of the kinds the set began with (EXISTING_KINDS) together
+#   "overall_typed"     the queries of the typed kinds (TYPED_KINDS) together
+#   "kinds": {KIND: …}  the queries of one kind
+# The first layout, {"engine", "ndcg10", "recall100"}, is read as "overall".
+
+FLOOR_GROUPS = {"overall": None, **{f"overall_{g}": g for g in GROUPS}}
+
+
+def read_floor(data):
+    """{"engine": name, "targets": [(label, scope, name, {measure: floor})]} from floor.json's
+    content, scope being "overall", "group" or "kind"; ValueError when the layout is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("engine"), str):
+        raise ValueError("a floor is a JSON object with the engine's name in \"engine\"")
+    if any(m in data for m in MEASURES):
+        data = {"engine": data["engine"], "overall": {m: data.get(m) for m in MEASURES},
+                **{k: v for k, v in data.items() if k not in MEASURES and k != "engine"}}
+    unknown = [k for k in data if k not in ("engine", "kinds", *FLOOR_GROUPS)]
+    if unknown:
+        raise ValueError(f"unknown member(s) {', '.join(unknown)}; "
+                         f"known: engine, {', '.join(FLOOR_GROUPS)}, kinds")
+
+    def figures(where, value):
+        if not isinstance(value, dict) or sorted(value) != sorted(MEASURES):
+            raise ValueError(f"{where} must give exactly {' and '.join(MEASURES)}")
+        for m in MEASURES:
+            v = value[m]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise ValueError(f"{where}: {m} must be a number from 0 to 1, found {v!r}")
+        return {m: float(value[m]) for m in MEASURES}
+
+    targets = []
+    for key, group in FLOOR_GROUPS.items():
+        if key in data:
+            scope = ("overall", None) if group is None else ("group", group)
+            targets.append((key.replace("_", " "), *scope, figures(key, data[key])))
+    kinds = data.get("kinds", {})
+    if not isinstance(kinds, dict):
+        raise ValueError("kinds must map each kind to its floor")
+    for kind, value in kinds.items():
+        if kind not in KINDS:
+            raise ValueError(f"kinds: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        targets.append((f"kind {kind}", "kind", kind, figures(f"kinds.{kind}", value)))
+    if not targets:
+        raise ValueError("no floor in it")
+    return {"engine": data["engine"], "targets": targets}
+
+
+def new_floor(res):
+    """kyotei's floor from its figures: each minus FLOOR_MARGIN, rounded down to three places,
+    never below 0; the existing kinds together, and each typed kind on its own."""
+    # round() first, so that 0.495 stays 0.495 in binary.
+    below = lambda x: max(0.0, math.floor(round((x - FLOOR_MARGIN) * 1000, 6)) / 1000)
+    figures = lambda f: {m: below(f[m]) for m in MEASURES}
+    floor = {"engine": "kyotei"}
+    if "existing" in res["per_group"]:
+        floor["overall_existing"] = figures(res["per_group"]["existing"])
+    kinds = {k: figures(res["per_kind"][k]) for k in TYPED_KINDS if k in res["per_kind"]}
+    if kinds:
+        floor["kinds"] = kinds
+    return floor
 
 
 def check_floor(floor, results):
@@ -674,15 +768,26 @@ def check_floor(floor, results):
     if res.get("unavailable"):
         print(f"run_eval: {name} cannot be measured: {res['unavailable']}", file=sys.stderr)
         return 2
-    failed = False
-    for measure in ("ndcg10", "recall100"):
-        got, want = res["overall"][measure], floor[measure]
-        ok = got >= want
-        failed |= not ok
-        print(f"{name} overall {measure}: {got:.4f} {'>=' if ok else '<'} floor {want:.4f}")
-    if failed:
-        print(f"run_eval: {name} fell below the floor; see --bad {name} for the queries that fail",
+    measured = {"overall": lambda _: res["overall"], "group": res["per_group"].get,
+                "kind": res["per_kind"].get}
+    failed, unmeasured = [], []
+    for label, scope, what, want in floor["targets"]:
+        got = measured[scope](what)
+        if got is None:
+            unmeasured.append(label)
+            continue
+        for measure in MEASURES:
+            ok = got[measure] >= want[measure]
+            if not ok:
+                failed.append(f"{label} {measure}")
+            print(f"{name} {label} {measure}: {got[measure]:.4f} {'>=' if ok else '<'} floor {want[measure]:.4f}")
+    if unmeasured:
+        print(f"run_eval: the floor names what the judged set has no queries for: {', '.join(unmeasured)}",
               file=sys.stderr)
+        return 2
+    if failed:
+        print(f"run_eval: {name} fell below the floor ({', '.join(failed)}); see --bad {name} for the "
+              "queries that fail", file=sys.stderr)
         return 1
     return 0
 
