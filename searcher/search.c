@@ -612,6 +612,10 @@ static kt_status search_request(kt_searcher *s, const kt_search_request *req, bo
                 return st;
         }
     }
+    if (st == KT_OK) { /* the result says what of the query was not searched */
+        r->ignored = plan.ignored;
+        plan.ignored = (kt_ignored_list){NULL, 0, 0};
+    }
     /* nothing, or only part, matched: what was probably meant — and its results, when it matches
      * in full (a search box answers 医寮 with 医療's agreements, and says so) */
     if (st == KT_OK && (r->total == 0 || r->partial) && req->query && *req->query)
@@ -631,10 +635,6 @@ static kt_status search_request(kt_searcher *s, const kt_search_request *req, bo
             meant = NULL;
         }
         kt_result_free(meant);
-    }
-    if (st == KT_OK) { /* the result says what of the query was not searched */
-        r->ignored = plan.ignored;
-        plan.ignored = (kt_ignored_list){NULL, 0, 0};
     }
     kt_query_plan_free(&plan);
     if (st != KT_OK) {
