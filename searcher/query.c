@@ -501,19 +501,18 @@ static void push_coordinated(builder *b, qvec *scored, xc_query *q)
  * agreements): more than KT_COMMON_SHARE of them have it. In the strict form such a word ranks
  * but does not filter, beside words that do — "the common terms" of Lucene's CommonTermsQuery —
  * so that フィンランドの協定 also finds the Finnish memoranda, which never say 協定. */
-static bool common_word(builder *b, const kt_qnode *n)
+static bool common_word(builder *b, const kt_qnode *n, uint32_t docs)
 {
-    if (!b->db || n->kind != KT_Q_WORD || n->negated || b->st != KT_OK)
+    if (!b->db || !docs || n->kind != KT_Q_WORD || n->negated || b->st != KT_OK)
         return false;
     char *norm = NULL;
     size_t len = 0;
     kt_error ignore_err;
     if (kt_normalize(n->text, strlen(n->text), &norm, &len, NULL, &ignore_err) != KT_OK)
         return false;
-    uint32_t docs = 0, freq = 0;
+    uint32_t freq = 0;
     xc_error xe;
-    bool common = len < KT_TERM_MAX && xc_db_doc_count(b->db, &docs, &xe) == XC_OK &&
-                  xc_db_term_freq(b->db, norm, &freq, &xe) == XC_OK && docs > 0 &&
+    bool common = len < KT_TERM_MAX && xc_db_term_freq(b->db, norm, &freq, &xe) == XC_OK &&
                   (double)freq > KT_COMMON_SHARE * docs;
     free(norm);
     return common;
@@ -524,9 +523,17 @@ static bool common_word(builder *b, const kt_qnode *n)
 static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_request *req, bool any)
 {
     qvec scored = {0}, excluded = {0}, common = {0};
+    /* each clause looked up once (the parser keeps the top level within KT_PARSE_MAX_NODES) */
+    bool is_common[KT_PARSE_MAX_NODES] = {false};
+    uint32_t docs = 0;
+    xc_error xe;
+    if (!any && b->db && xc_db_doc_count(b->db, &docs, &xe) != XC_OK)
+        docs = 0;
     bool rare = false; /* a scored clause that is not a common word: the common ones may then rank only */
-    for (size_t i = 0; i < root->n_kids && !any; i++)
-        rare |= scored_clause(root->kids[i]) && !common_word(b, root->kids[i]);
+    for (size_t i = 0; i < root->n_kids && i < KT_PARSE_MAX_NODES && !any; i++) {
+        is_common[i] = common_word(b, root->kids[i], docs);
+        rare |= scored_clause(root->kids[i]) && !is_common[i];
+    }
     qvec groups[KT_DIM_COUNT] = {{0}}; /* filters by dimension: values of one OR, years AND */
     for (size_t i = 0; i < root->n_kids; i++) {
         const kt_qnode *n = root->kids[i];
@@ -539,7 +546,7 @@ static xc_query *root_query(builder *b, const kt_qnode *root, const kt_search_re
             qvec_push(b, &groups[group_of(n)], q);
         else if (any)
             push_coordinated(b, &scored, q);
-        else if (rare && common_word(b, n))
+        else if (rare && i < KT_PARSE_MAX_NODES && is_common[i])
             qvec_push(b, &common, q);
         else
             qvec_push(b, &scored, q);

@@ -89,10 +89,11 @@ static bool index_word(const char *term, size_t len, uint32_t freq, void *ctx)
     return true;
 }
 
-static kt_status vocab_alias(const char *alias, size_t len, void *ctx, kt_error *err)
+static kt_status vocab_key(const char *key, size_t len, size_t entry, void *ctx, kt_error *err)
 {
+    (void)entry;
     (void)err;
-    consider(ctx, alias, len, 1); /* a name of the vocabularies counts as a word in one agreement */
+    consider(ctx, key, len, 1); /* a name of the vocabularies counts as a word in one agreement */
     return KT_OK;
 }
 
@@ -137,8 +138,7 @@ static kt_status nearest(kt_lexicon *lex, xc_db *db, const char *norm, size_t le
     const kt_vocab *vocabs[] = {lex->countries, lex->fields, lex->synonyms};
     kt_status st = KT_OK;
     for (size_t v = 0; v < sizeof vocabs / sizeof vocabs[0] && st == KT_OK; v++)
-        for (size_t i = 0; i < kt_vocab_count(vocabs[v]) && st == KT_OK; i++)
-            st = kt_vocab_each_alias(vocabs[v], i, vocab_alias, &s, err);
+        st = kt_vocab_each_key(vocabs[v], vocab_key, &s, err); /* one pass over each table */
     if (st == KT_OK && s.best.len) {
         *found = true;
         st = kt_buf_append(out, s.best.data, s.best.len) == KT_OK ? KT_OK : kt_error_nomem(err);
